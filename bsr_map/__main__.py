@@ -1,0 +1,3 @@
+from bsr_map.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Load the bundled basemap: countries, borders, lakes, cities and seas.
+
+The basemap is a GeoPackage built by :mod:`bsr_map.geodata.build`. Every
+polygon and line layer exists at several levels of detail (LODs); the screen
+draws the coarsest one whose simplification tolerance is still below a pixel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+
+from bsr_map.paths import geodata_dir
+
+#: Level-of-detail name -> simplification tolerance in metres (0 = full 1:10m).
+LODS: dict[str, float] = {"full": 0.0, "250m": 250.0, "1km": 1000.0, "2500m": 2500.0}
+#: Layers that exist once per LOD.
+LOD_LAYERS = ("countries", "borders", "lakes", "admin1", "inset_countries", "inset_lakes")
+#: Layers that exist once.
+POINT_LAYERS = ("cities", "inset_cities", "seas")
+
+
+def default_basemap_path() -> Path:
+    """Return the path of the bundled basemap GeoPackage."""
+    return geodata_dir() / "basemap.gpkg"
+
+
+def lod_for_resolution(metres_per_pixel: float) -> str:
+    """Return the coarsest LOD whose tolerance is below one pixel.
+
+    Parameters
+    ----------
+    metres_per_pixel : float
+        Ground size of one device pixel at the current view.
+
+    Returns
+    -------
+    str
+        A key of :data:`LODS`.
+
+    Examples
+    --------
+    >>> lod_for_resolution(3000.0)
+    '2500m'
+    >>> lod_for_resolution(100.0)
+    'full'
+    """
+    best = "full"
+    for name, tolerance in LODS.items():
+        if tolerance < metres_per_pixel and tolerance >= LODS[best]:
+            best = name
+    return best
+
+
+@dataclass
+class Basemap:
+    """The basemap layers, keyed by layer name (``countries_1km``, ``cities``, …)."""
+
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    path: Path | None = None
+
+    def layer(self, name: str, lod: str | None = None) -> gpd.GeoDataFrame:
+        """Return layer ``name``, at ``lod`` for the per-LOD layers."""
+        key = f"{name}_{lod}" if lod is not None else name
+        return self.layers[key]
+
+    @property
+    def countries(self) -> gpd.GeoDataFrame:
+        """The full-detail country polygons."""
+        return self.layers["countries_full"]
+
+
+def load_basemap(path: str | Path | None = None) -> Basemap:
+    """Read every layer of the basemap GeoPackage.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The GeoPackage; the bundled one when omitted.
+
+    Returns
+    -------
+    Basemap
+    """
+    path = Path(path) if path is not None else default_basemap_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Basemap not found: {path}. Rebuild it with 'python -m bsr_map.geodata.build'."
+        )
+    names = [f"{layer}_{lod}" for layer in LOD_LAYERS for lod in LODS] + list(POINT_LAYERS)
+    layers = {name: pyogrio.read_dataframe(path, layer=name) for name in names}
+    return Basemap(layers=layers, path=path)

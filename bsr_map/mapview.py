@@ -1,0 +1,103 @@
+"""The map's viewport: which part of the region a canvas of a given size shows.
+
+A :class:`MapView` is immutable: panning and zooming return a new view. It is
+pure arithmetic so the same behaviour serves the Qt canvas, exports and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bsr_map.projection import FRAME, REGION_EXTENT
+
+#: Closest zoom: metres per pixel (about a city district on screen).
+MIN_METRES_PER_PIXEL = 20.0
+#: Furthest zoom: the whole frame fits a 300-pixel-high canvas.
+MAX_METRES_PER_PIXEL = (FRAME[3] - FRAME[1]) / 300.0
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A view centred on ``(cx, cy)`` (EPSG:3035 metres) at ``metres_per_pixel``.
+
+    ``width`` and ``height`` are the canvas size in pixels.
+    """
+
+    cx: float
+    cy: float
+    metres_per_pixel: float
+    width: int
+    height: int
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the view in map metres."""
+        half_w = self.width * self.metres_per_pixel / 2.0
+        half_h = self.height * self.metres_per_pixel / 2.0
+        return (self.cx - half_w, self.cy - half_h, self.cx + half_w, self.cy + half_h)
+
+    def to_map(self, px: float, py: float) -> tuple[float, float]:
+        """Map coordinates of pixel ``(px, py)``, origin top left, y down."""
+        xmin, _, _, ymax = self.extent
+        return (xmin + px * self.metres_per_pixel, ymax - py * self.metres_per_pixel)
+
+    def to_pixel(self, x: float, y: float) -> tuple[float, float]:
+        """Pixel position (origin top left, y down) of map coordinates ``(x, y)``."""
+        xmin, _, _, ymax = self.extent
+        return ((x - xmin) / self.metres_per_pixel, (ymax - y) / self.metres_per_pixel)
+
+    def resized(self, width: int, height: int) -> "MapView":
+        """The same centre and scale on a canvas of another size."""
+        return _clamped(replace(self, width=max(1, int(width)), height=max(1, int(height))))
+
+    def panned(self, dx_px: float, dy_px: float) -> "MapView":
+        """Move the map content by ``(dx_px, dy_px)`` pixels (a drag to the right is positive dx)."""
+        return _clamped(
+            replace(
+                self,
+                cx=self.cx - dx_px * self.metres_per_pixel,
+                cy=self.cy + dy_px * self.metres_per_pixel,
+            )
+        )
+
+    def zoomed(self, factor: float, px: float | None = None, py: float | None = None) -> "MapView":
+        """Zoom in by ``factor`` (> 1 zooms in) keeping pixel ``(px, py)`` over the same place.
+
+        Without an anchor pixel the view zooms about its centre.
+        """
+        if px is None or py is None:
+            px, py = self.width / 2.0, self.height / 2.0
+        anchor_x, anchor_y = self.to_map(px, py)
+        mpp = min(max(self.metres_per_pixel / factor, MIN_METRES_PER_PIXEL), MAX_METRES_PER_PIXEL)
+        cx = anchor_x - (px - self.width / 2.0) * mpp
+        cy = anchor_y + (py - self.height / 2.0) * mpp
+        return _clamped(replace(self, cx=cx, cy=cy, metres_per_pixel=mpp))
+
+
+def home_view(width: int, height: int, frame: tuple[float, float, float, float] = REGION_EXTENT,
+              margin: float = 0.02) -> MapView:
+    """The view that shows the whole ``frame`` on a ``width`` × ``height`` canvas.
+
+    Parameters
+    ----------
+    width, height : int
+        Canvas size in pixels.
+    frame : tuple of float
+        Extent to fit, the region by default.
+    margin : float
+        Share of the canvas left free around the frame.
+
+    Returns
+    -------
+    MapView
+    """
+    width, height = max(1, int(width)), max(1, int(height))
+    xmin, ymin, xmax, ymax = frame
+    mpp = max((xmax - xmin) / width, (ymax - ymin) / height) * (1.0 + 2.0 * margin)
+    return MapView((xmin + xmax) / 2.0, (ymin + ymax) / 2.0, mpp, width, height)
+
+
+def _clamped(view: MapView) -> MapView:
+    """Keep the view's centre inside the frame, so the map cannot be lost off screen."""
+    xmin, ymin, xmax, ymax = FRAME
+    return replace(view, cx=min(max(view.cx, xmin), xmax), cy=min(max(view.cy, ymin), ymax))

@@ -1,0 +1,69 @@
+"""Coordinate reference systems and the map frame of the Baltic Sea Region.
+
+The main map uses ETRS89-LAEA Europe (EPSG:3035): it is equal-area, the EU's
+reference grid for statistics, and its distortion over the region is small
+(scale error under 2 % between Germany and northern Finland). Iceland, 1,500 km
+to the west, would appear strongly rotated in that projection, so the atlas
+convention of an inset is followed, drawn in Iceland's national Lambert
+projection ISN93 (EPSG:3057).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from pyproj import Transformer
+
+MAP_CRS = "EPSG:3035"
+INSET_CRS = "EPSG:3057"
+LONLAT_CRS = "EPSG:4326"
+
+#: Rectangular frame of the main map in EPSG:3035 metres (xmin, ymin, xmax, ymax).
+#: Geometry is clipped to it at build time and the view cannot leave it. It is
+#: wider than the region so that a landscape window showing the whole region is
+#: filled with real geography (from Britain to Moscow) rather than a clip edge.
+FRAME = (2_350_000.0, 2_250_000.0, 7_300_000.0, 5_800_000.0)
+
+#: The region itself: the member states and Norway (Iceland is in the inset).
+#: The home view fits this extent.
+REGION_EXTENT = (3_950_000.0, 2_660_000.0, 5_450_000.0, 5_430_000.0)
+
+#: Frame of the Iceland inset in EPSG:3057 metres.
+INSET_FRAME = (190_000.0, 290_000.0, 780_000.0, 720_000.0)
+
+
+@lru_cache(maxsize=None)
+def _transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def to_lonlat(x, y, crs: str = MAP_CRS):
+    """Convert projected coordinates to longitude and latitude in degrees.
+
+    Parameters
+    ----------
+    x, y : float or array_like
+        Coordinates in ``crs``.
+    crs : str
+        Source CRS, the main map's by default.
+
+    Returns
+    -------
+    tuple
+        ``(lon, lat)`` in WGS 84 degrees.
+    """
+    return _transformer(crs, LONLAT_CRS).transform(x, y)
+
+
+def from_lonlat(lon, lat, crs: str = MAP_CRS):
+    """Project WGS 84 longitude and latitude to ``crs`` (the main map's by default)."""
+    return _transformer(LONLAT_CRS, crs).transform(lon, lat)
+
+
+def ground_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the geodesic distance in metres between two WGS 84 points."""
+    from pyproj import Geod
+
+    _, _, dist = Geod(ellps="GRS80").inv(lon1, lat1, lon2, lat2)
+    return float(np.abs(dist))

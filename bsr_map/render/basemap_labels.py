@@ -1,0 +1,202 @@
+"""Labels of the basemap: countries, seas and cities, in priority order.
+
+The order decides who gives way when labels would collide: the region's
+capitals first, then the member and partner countries' names, the seas, the
+region's other cities by population, and last the neighbours shown for context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+
+from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.style import MapStyle
+
+#: A city is labelled when its population reaches this many people per metre of
+#: ground per pixel: at the whole-region view (about 3.5 km per pixel) that is
+#: 400,000 people, zoomed in to 1 km per pixel, 120,000.
+CITY_POPULATION_PER_MPP = 120.0
+#: Neighbours' towns need this many times the population of the region's own.
+CONTEXT_CITY_FACTOR = 4.0
+#: City labels are offered right of the dot first, then left, above, below (points).
+CITY_LABEL_POSITIONS = [
+    (4.0, 0.0, "left", "center"),
+    (-4.0, 0.0, "right", "center"),
+    (0.0, 4.0, "center", "bottom"),
+    (0.0, -4.0, "center", "top"),
+]
+#: A country's name may move off its label point by up to a line, to make room.
+COUNTRY_LABEL_POSITIONS = [
+    (0.0, 0.0, "center", "center"),
+    (0.0, -8.0, "center", "center"),
+    (0.0, 8.0, "center", "center"),
+    (-14.0, -4.0, "center", "center"),
+    (14.0, -4.0, "center", "center"),
+    (0.0, -16.0, "center", "center"),
+]
+#: Half the size of a city dot, in display pixels, kept free of labels.
+DOT_RADIUS_PX = 2.5
+
+
+@dataclass
+class _Label:
+    rank: tuple
+    x: float
+    y: float
+    text: str
+    props: dict
+    positions: list
+    dot: str | None = None  # "capital", "city" or None
+    bounds: tuple | None = None  # a country's extent, to drop names too big for it
+
+
+def label_name(row, lang: str) -> str:
+    """The feature's name in ``lang``, falling back to English."""
+    value = row.get("name_en") if lang == "en" else row.get(f"name_{lang}")
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value in ("", "None"):
+        value = row.get("name_en")
+    return str(value)
+
+
+def spaced_caps(text: str) -> str:
+    """Upper case with hair spaces between letters, the atlas style for countries."""
+    if any("\u3040" <= ch <= "\u9fff" for ch in text):  # no letter-spacing for CJK
+        return text
+    return "\u200a".join(text.upper()).replace("\u200a \u200a", "  ")
+
+
+def two_lines(text: str) -> str:
+    """Break a long name at the space nearest its middle."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
+def halo(style: MapStyle, width: float = 2.4) -> list:
+    """A white outline that keeps a label readable over lines and fills."""
+    return [patheffects.withStroke(linewidth=width, foreground=style.halo)]
+
+
+def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
+    """A ringed dot, the atlas symbol for a capital."""
+    ax.scatter(xs, ys, s=26, c=style.halo, edgecolors=style.city_dot, linewidths=1.2, zorder=7.5)
+    ax.scatter(xs, ys, s=5, c=style.city_dot, linewidths=0, zorder=7.6)
+
+
+def _country_labels(basemap, style: MapStyle, lang: str) -> list[_Label]:
+    labels = []
+    for _, row in basemap.layer("countries", "full").iterrows():
+        context = row.role == "context"
+        size = style.country_font_size + max(0, 4 - int(row.labelrank)) * 0.8 - (1.0 if context else 0.0)
+        props = dict(
+            fontsize=size, color=style.context_label if context else style.country_label,
+            fontweight="normal" if context else "bold", zorder=7, path_effects=halo(style, 2.0),
+        )
+        rank = (4 if context else 1, int(row.labelrank), row.iso_a2)
+        labels.append(_Label(rank, row.label_x, row.label_y, spaced_caps(label_name(row, lang)), props,
+                             COUNTRY_LABEL_POSITIONS, bounds=row.geometry.bounds))
+    return labels
+
+
+def _sea_labels(basemap, style: MapStyle, lang: str) -> list[_Label]:
+    labels = []
+    for i, row in enumerate(basemap.layer("seas").itertuples()):
+        name = label_name(row._asdict(), lang)
+        props = dict(fontsize=style.sea_font_size, fontstyle="italic", color=style.sea_label,
+                     rotation=row.rotation, linespacing=1.1, zorder=6)
+        labels.append(_Label((2, i), row.geometry.x, row.geometry.y, two_lines(name) if len(name) > 14 else name,
+                             props, [(0.0, 0.0, "center", "center")]))
+    return labels
+
+
+def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view) -> list[_Label]:
+    cities = basemap.layer("cities")
+    xs, ys = cities.geometry.x.to_numpy(), cities.geometry.y.to_numpy()
+    in_region = cities.country.isin(region).to_numpy()
+    min_population = mpp * CITY_POPULATION_PER_MPP * np.where(in_region, 1.0, CONTEXT_CITY_FACTOR)
+    capital = cities.capital.to_numpy(dtype=bool)
+    population = cities.population.to_numpy()
+    # Capitals of the region always; the neighbours' only when they are real cities.
+    shown = (population >= min_population) | (capital & (in_region | (population >= 200_000)))
+    shown &= in_view(xs, ys)
+    labels = []
+    for i in np.flatnonzero(shown):
+        if capital[i] and in_region[i]:
+            group = 0
+        elif in_region[i]:
+            group = 3
+        else:
+            group = 5
+        props = dict(fontsize=style.capital_font_size if capital[i] else style.city_font_size,
+                     color=style.city_label, fontweight="bold" if capital[i] else "normal", zorder=8,
+                     path_effects=halo(style))
+        labels.append(_Label((group, -int(population[i])), xs[i], ys[i], cities["name"].iat[i], props,
+                             CITY_LABEL_POSITIONS, "capital" if capital[i] else "city"))
+    return labels
+
+
+def draw_basemap_labels(ax: Axes, basemap, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer,
+                        artists) -> None:
+    """Place the basemap's labels on ``ax`` without overlaps, in priority order.
+
+    Parameters
+    ----------
+    ax : Axes
+        The map axes, its limits already set.
+    basemap : Basemap
+    style : MapStyle
+    lang : str
+        Label language.
+    mpp : float
+        Metres per device pixel, which decides how many cities are shown.
+    placer : LabelPlacer
+        Holds what is already placed (the inset, markers).
+    artists : MapArtists
+        Receives the placed labels and the names of those that did not fit.
+    """
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+
+    def in_view(x, y):
+        return (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+
+    countries = basemap.layer("countries", "full")
+    region = set(countries.iso_a2[countries.role != "context"])
+    candidates = _country_labels(basemap, style, lang) + _sea_labels(basemap, style, lang)
+    candidates += _city_labels(basemap, style, mpp, region, in_view)
+    candidates.sort(key=lambda label: label.rank)
+    to_display = ax.transData.transform
+    dots: dict[str, tuple[list, list]] = {"capital": ([], []), "city": ([], [])}
+    for label in candidates:
+        if not in_view(label.x, label.y):
+            continue
+        dx, dy = to_display((label.x, label.y))
+        dot_box = (dx - DOT_RADIUS_PX, dy - DOT_RADIUS_PX, dx + DOT_RADIUS_PX, dy + DOT_RADIUS_PX)
+        if label.dot and not placer.fits(dot_box):
+            artists.hidden_labels.append(label.text)
+            continue
+        text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points",
+                           fontfamily=style.font_family, annotation_clip=False, **label.props)
+        if label.bounds is not None:
+            # A country too small for its name at this zoom keeps no label.
+            x0, y0, x1, y1 = label.bounds
+            (px0, _), (px1, _) = to_display([(x0, y0), (x1, y1)])
+            if text.get_window_extent(placer.renderer).width > 1.6 * (px1 - px0):
+                text.remove()
+                continue
+        if placer.place(text, label.positions):
+            artists.labels.append(text)
+            if label.dot:
+                placer.reserve(*dot_box)
+                dots[label.dot][0].append(label.x)
+                dots[label.dot][1].append(label.y)
+        else:
+            artists.hidden_labels.append(label.text)
+    ax.scatter(*dots["city"], s=7, c=style.city_dot, edgecolors=style.halo, linewidths=0.5, zorder=7.5)
+    capital_markers(ax, *dots["capital"], style)

@@ -1,0 +1,197 @@
+"""Draw the Baltic Sea Region map onto a matplotlib figure.
+
+This is the one renderer of the application: the Qt canvas shows the figure it
+draws, and exports save it. It never uses pyplot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.text import Text
+
+from bsr_map.basemap import Basemap, lod_for_resolution
+from bsr_map.mapview import MapView, home_view
+from bsr_map.projection import INSET_FRAME
+from bsr_map.render.geometry_paths import line_path, polygon_paths
+from bsr_map.render.basemap_labels import capital_markers, draw_basemap_labels, halo, label_name, spaced_caps
+from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts
+
+#: Label languages the basemap's name fields carry.
+LABEL_LANGUAGES = ("en", "local", "de", "pl", "sv", "ru", "ja", "fr", "es", "it", "nl", "zh", "ko", "uk")
+#: Height of the Iceland inset as a share of the map's height.
+INSET_HEIGHT = 0.2
+
+
+@dataclass
+class MapArtists:
+    """What :func:`draw_map` drew, for callers that inspect or update it."""
+
+    ax: Axes
+    inset_ax: Axes | None
+    lod: str
+    labels: list[Text] = field(default_factory=list)
+    hidden_labels: list[str] = field(default_factory=list)
+
+
+def draw_map(
+    target: Figure | Axes,
+    basemap: Basemap,
+    view: MapView | None = None,
+    style: MapStyle = DEFAULT_STYLE,
+    *,
+    lang: str = "en",
+    inset: bool = True,
+    labels: bool = True,
+) -> MapArtists:
+    """Draw the basemap onto ``target``.
+
+    Parameters
+    ----------
+    target : Figure or Axes
+        A figure (an axes filling it is added) or an existing axes.
+    basemap : Basemap
+        The loaded basemap layers.
+    view : MapView, optional
+        What to show; the whole region when omitted. Its ``width`` and
+        ``height`` give the aspect; the level of detail follows the axes' real
+        size in device pixels.
+    style : MapStyle
+        Colours, line weights and fonts.
+    lang : str
+        Label language, one of :data:`LABEL_LANGUAGES`.
+    inset : bool
+        Draw the Iceland inset in the upper left corner.
+    labels : bool
+        Draw country, sea and city labels.
+
+    Returns
+    -------
+    MapArtists
+    """
+    if lang not in LABEL_LANGUAGES:
+        raise ValueError(f"Unknown label language {lang!r}; choose one of {', '.join(LABEL_LANGUAGES)}")
+    register_fonts()
+    ax = _prepare_axes(target, style)
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    px_w, px_h = _axes_pixel_size(ax)
+    if view is None:
+        view = home_view(px_w, px_h)
+    xmin, ymin, xmax, ymax = view.extent
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    device_mpp = (xmax - xmin) / max(px_w, 1.0)
+    lod = lod_for_resolution(device_mpp)
+
+    _draw_land(ax, basemap, "", lod, style)
+    artists = MapArtists(ax=ax, inset_ax=None, lod=lod)
+    renderer = fig.canvas.get_renderer()
+    placer = LabelPlacer(renderer)
+    if inset:
+        artists.inset_ax = _draw_inset(ax, basemap, style, lang, placer if labels else None, px_w, px_h)
+    if labels:
+        draw_basemap_labels(ax, basemap, style, lang, device_mpp, placer, artists)
+    return artists
+
+
+def _prepare_axes(target: Figure | Axes, style: MapStyle) -> Axes:
+    ax = target.add_axes((0.0, 0.0, 1.0, 1.0)) if isinstance(target, Figure) else target
+    ax.set_facecolor(style.sea)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_aspect("auto")
+    ax.set_autoscale_on(False)
+    return ax
+
+
+def _axes_pixel_size(ax: Axes) -> tuple[float, float]:
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches() * ax.figure.dpi
+    return bbox.width * fig_w, bbox.height * fig_h
+
+
+def _cached(basemap: Basemap, key: str, build):
+    cache = basemap.__dict__.setdefault("_path_cache", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _draw_land(ax: Axes, basemap: Basemap, prefix: str, lod: str, style: MapStyle) -> None:
+    """Countries, administrative lines, lakes and borders, bottom to top."""
+    countries = basemap.layer(f"{prefix}countries", lod)
+    paths = _cached(basemap, f"{prefix}countries_{lod}", lambda: polygon_paths(countries.geometry.values))
+    fills = [style.land_colour(role) for role in countries["role"]]
+    ax.add_collection(
+        PathCollection(paths, facecolors=fills, edgecolors=style.coast, linewidths=style.coast_width, zorder=1),
+        autolim=False,
+    )
+    if not prefix:
+        admin1 = _cached(basemap, f"admin1_{lod}", lambda: line_path(basemap.layer("admin1", lod).geometry.values))
+        ax.add_patch(PathPatch(admin1, fill=False, edgecolor=style.admin1, linewidth=style.admin1_width, zorder=2))
+    lakes = _cached(
+        basemap, f"{prefix}lakes_{lod}", lambda: polygon_paths(basemap.layer(f"{prefix}lakes", lod).geometry.values)
+    )
+    if lakes:
+        ax.add_collection(
+            PathCollection(lakes, facecolors=style.sea, edgecolors=style.coast, linewidths=style.lake_edge_width, zorder=3),
+            autolim=False,
+        )
+    if not prefix:
+        borders = _cached(basemap, f"borders_{lod}", lambda: line_path(basemap.layer("borders", lod).geometry.values))
+        ax.add_patch(
+            PathPatch(borders, fill=False, edgecolor=style.border_halo, linewidth=style.border_width * 2.6,
+                      alpha=0.8, zorder=4, capstyle="round", joinstyle="round")
+        )
+        ax.add_patch(
+            PathPatch(borders, fill=False, edgecolor=style.border, linewidth=style.border_width, zorder=4.1,
+                      capstyle="round", joinstyle="round")
+        )
+
+
+def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: LabelPlacer | None,
+                px_w: float, px_h: float) -> Axes:
+    xmin, ymin, xmax, ymax = INSET_FRAME
+    height_px = INSET_HEIGHT * px_h
+    width_px = height_px * (xmax - xmin) / (ymax - ymin)
+    margin_px = 0.015 * min(px_w, px_h)
+    inset_ax = ax.inset_axes(
+        (margin_px / px_w, 1.0 - (height_px + margin_px) / px_h, width_px / px_w, height_px / px_h), zorder=20
+    )
+    inset_ax.set_facecolor(style.sea)
+    inset_ax.set_xticks([])
+    inset_ax.set_yticks([])
+    for spine in inset_ax.spines.values():
+        spine.set_edgecolor(style.frame)
+        spine.set_linewidth(0.8)
+    inset_ax.set_xlim(xmin, xmax)
+    inset_ax.set_ylim(ymin, ymax)
+    inset_ax.set_autoscale_on(False)
+    lod = lod_for_resolution((xmax - xmin) / max(width_px, 1.0))
+    _draw_land(inset_ax, basemap, "inset_", lod, style)
+    if placer is not None:
+        bbox = inset_ax.get_window_extent(placer.renderer)
+        placer.reserve(bbox.x0, bbox.y0, bbox.x1, bbox.y1)
+        country = basemap.layer("inset_countries", "full").iloc[0]
+        inset_ax.text(
+            0.5, 0.06, spaced_caps(label_name(country, lang)), transform=inset_ax.transAxes, ha="center",
+            va="bottom", fontsize=style.country_font_size - 1, fontweight="bold", fontfamily=style.font_family,
+            color=style.country_label, zorder=7,
+        )
+        for _, city in basemap.layer("inset_cities").iterrows():
+            capital_markers(inset_ax, [city.geometry.x], [city.geometry.y], style)
+            inset_ax.annotate(city["name"], (city.geometry.x, city.geometry.y), xytext=(5, -2),
+                              textcoords="offset points", fontsize=style.capital_font_size, fontweight="bold",
+                              fontfamily=style.font_family, color=style.city_label, va="top",
+                              path_effects=halo(style), zorder=8)
+    return inset_ax
