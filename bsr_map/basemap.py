@@ -7,7 +7,6 @@ draws the coarsest one whose simplification tolerance is still below a pixel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -55,26 +54,44 @@ def lod_for_resolution(metres_per_pixel: float) -> str:
     return best
 
 
-@dataclass
 class Basemap:
-    """The basemap layers, keyed by layer name (``countries_1km``, ``cities``, …)."""
+    """The basemap layers, read from the GeoPackage the first time each is used.
 
-    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
-    path: Path | None = None
+    Layers are keyed by name: ``countries_1km``, ``cities``, … Reading lazily
+    keeps start-up fast: the first paint needs only the coarsest levels.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._layers: dict[str, gpd.GeoDataFrame] = {}
+        self._derived: dict[str, object] = {}
 
     def layer(self, name: str, lod: str | None = None) -> gpd.GeoDataFrame:
         """Return layer ``name``, at ``lod`` for the per-LOD layers."""
         key = f"{name}_{lod}" if lod is not None else name
-        return self.layers[key]
+        if key not in self._layers:
+            self._layers[key] = pyogrio.read_dataframe(self.path, layer=key)
+        return self._layers[key]
+
+    def derived(self, key: str, build):
+        """Return ``build()``, computed once per ``key`` (e.g. a layer's drawing paths)."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
+
+    @property
+    def layer_names(self) -> list[str]:
+        """Every layer the basemap provides."""
+        return [f"{layer}_{lod}" for layer in LOD_LAYERS for lod in LODS] + list(POINT_LAYERS)
 
     @property
     def countries(self) -> gpd.GeoDataFrame:
         """The full-detail country polygons."""
-        return self.layers["countries_full"]
+        return self.layer("countries", "full")
 
 
 def load_basemap(path: str | Path | None = None) -> Basemap:
-    """Read every layer of the basemap GeoPackage.
+    """Open the basemap GeoPackage; layers are read when first used.
 
     Parameters
     ----------
@@ -84,12 +101,22 @@ def load_basemap(path: str | Path | None = None) -> Basemap:
     Returns
     -------
     Basemap
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is missing.
+    ValueError
+        When the file lacks one of the basemap's layers.
     """
     path = Path(path) if path is not None else default_basemap_path()
     if not path.is_file():
         raise FileNotFoundError(
             f"Basemap not found: {path}. Rebuild it with 'python -m bsr_map.geodata.build'."
         )
-    names = [f"{layer}_{lod}" for layer in LOD_LAYERS for lod in LODS] + list(POINT_LAYERS)
-    layers = {name: pyogrio.read_dataframe(path, layer=name) for name in names}
-    return Basemap(layers=layers, path=path)
+    basemap = Basemap(path)
+    present = {name for name, _ in pyogrio.list_layers(path)}
+    missing = sorted(set(basemap.layer_names) - present)
+    if missing:
+        raise ValueError(f"{path} is not a complete bsr-map basemap: layers {', '.join(missing)} are missing.")
+    return basemap

@@ -30,7 +30,7 @@ def all_layer_names():
 
 @pytest.mark.parametrize("name", all_layer_names())
 def test_every_geometry_is_valid_and_not_empty(basemap, name):
-    layer = basemap.layers[name]
+    layer = basemap.layer(name)
     if name.startswith("inset_lakes"):
         return  # Natural Earth 1:10m has no Icelandic lake large enough to keep
     assert len(layer) > 0
@@ -41,7 +41,7 @@ def test_every_geometry_is_valid_and_not_empty(basemap, name):
 @pytest.mark.parametrize("name", all_layer_names())
 def test_every_layer_has_its_crs(basemap, name):
     expected = INSET_CRS if name.startswith("inset_") else MAP_CRS
-    assert basemap.layers[name].crs == expected
+    assert basemap.layer(name).crs == expected
 
 
 def test_named_countries_present_with_roles(basemap):

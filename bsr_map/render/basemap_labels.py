@@ -89,9 +89,9 @@ def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
     ax.scatter(xs, ys, s=5, c=style.city_dot, linewidths=0, zorder=7.6)
 
 
-def _country_labels(basemap, style: MapStyle, lang: str) -> list[_Label]:
+def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
     labels = []
-    for _, row in basemap.layer("countries", "full").iterrows():
+    for _, row in countries.iterrows():
         context = row.role == "context"
         size = style.country_font_size + max(0, 4 - int(row.labelrank)) * 0.8 - (1.0 if context else 0.0)
         props = dict(
@@ -141,7 +141,7 @@ def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view
     return labels
 
 
-def draw_basemap_labels(ax: Axes, basemap, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer,
+def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer,
                         artists) -> None:
     """Place the basemap's labels on ``ax`` without overlaps, in priority order.
 
@@ -150,6 +150,8 @@ def draw_basemap_labels(ax: Axes, basemap, style: MapStyle, lang: str, mpp: floa
     ax : Axes
         The map axes, its limits already set.
     basemap : Basemap
+    lod : str
+        The level of detail drawn; its country layer gives names and extents.
     style : MapStyle
     lang : str
         Label language.
@@ -166,9 +168,9 @@ def draw_basemap_labels(ax: Axes, basemap, style: MapStyle, lang: str, mpp: floa
     def in_view(x, y):
         return (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
 
-    countries = basemap.layer("countries", "full")
+    countries = basemap.layer("countries", lod)
     region = set(countries.iso_a2[countries.role != "context"])
-    candidates = _country_labels(basemap, style, lang) + _sea_labels(basemap, style, lang)
+    candidates = _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang)
     candidates += _city_labels(basemap, style, mpp, region, in_view)
     candidates.sort(key=lambda label: label.rank)
     to_display = ax.transData.transform

@@ -12,7 +12,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
 from matplotlib.text import Text
 
 from bsr_map.basemap import Basemap, lod_for_resolution
@@ -98,7 +97,7 @@ def draw_map(
     if inset:
         artists.inset_ax = _draw_inset(ax, basemap, style, lang, placer if labels else None, px_w, px_h)
     if labels:
-        draw_basemap_labels(ax, basemap, style, lang, device_mpp, placer, artists)
+        draw_basemap_labels(ax, basemap, lod, style, lang, device_mpp, placer, artists)
     return artists
 
 
@@ -120,27 +119,19 @@ def _axes_pixel_size(ax: Axes) -> tuple[float, float]:
     return bbox.width * fig_w, bbox.height * fig_h
 
 
-def _cached(basemap: Basemap, key: str, build):
-    cache = basemap.__dict__.setdefault("_path_cache", {})
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
-
-
 def _draw_land(ax: Axes, basemap: Basemap, prefix: str, lod: str, style: MapStyle) -> None:
     """Countries, administrative lines, lakes and borders, bottom to top."""
     countries = basemap.layer(f"{prefix}countries", lod)
-    paths = _cached(basemap, f"{prefix}countries_{lod}", lambda: polygon_paths(countries.geometry.values))
+    paths = basemap.derived(f"{prefix}countries_{lod}", lambda: polygon_paths(countries.geometry.values))
     fills = [style.land_colour(role) for role in countries["role"]]
     ax.add_collection(
         PathCollection(paths, facecolors=fills, edgecolors=style.coast, linewidths=style.coast_width, zorder=1),
         autolim=False,
     )
     if not prefix:
-        admin1 = _cached(basemap, f"admin1_{lod}", lambda: line_path(basemap.layer("admin1", lod).geometry.values))
-        ax.add_patch(PathPatch(admin1, fill=False, edgecolor=style.admin1, linewidth=style.admin1_width, zorder=2))
-    lakes = _cached(
-        basemap, f"{prefix}lakes_{lod}", lambda: polygon_paths(basemap.layer(f"{prefix}lakes", lod).geometry.values)
+        admin1 = basemap.derived(f"admin1_{lod}", lambda: line_path(basemap.layer("admin1", lod).geometry.values))
+        _add_lines(ax, admin1, edgecolors=style.admin1, linewidths=style.admin1_width, zorder=2)
+    lakes = basemap.derived(f"{prefix}lakes_{lod}", lambda: polygon_paths(basemap.layer(f"{prefix}lakes", lod).geometry.values)
     )
     if lakes:
         ax.add_collection(
@@ -148,15 +139,15 @@ def _draw_land(ax: Axes, basemap: Basemap, prefix: str, lod: str, style: MapStyl
             autolim=False,
         )
     if not prefix:
-        borders = _cached(basemap, f"borders_{lod}", lambda: line_path(basemap.layer("borders", lod).geometry.values))
-        ax.add_patch(
-            PathPatch(borders, fill=False, edgecolor=style.border_halo, linewidth=style.border_width * 2.6,
-                      alpha=0.8, zorder=4, capstyle="round", joinstyle="round")
-        )
-        ax.add_patch(
-            PathPatch(borders, fill=False, edgecolor=style.border, linewidth=style.border_width, zorder=4.1,
-                      capstyle="round", joinstyle="round")
-        )
+        borders = basemap.derived(f"borders_{lod}", lambda: line_path(basemap.layer("borders", lod).geometry.values))
+        _add_lines(ax, borders, edgecolors=style.border_halo, linewidths=style.border_width * 2.6, alpha=0.8, zorder=4)
+        _add_lines(ax, borders, edgecolors=style.border, linewidths=style.border_width, zorder=4.1)
+
+
+def _add_lines(ax: Axes, path, **props) -> None:
+    # A collection with autolim=False: add_patch would measure the whole path for data limits.
+    lines = PathCollection([path], facecolors="none", capstyle="round", joinstyle="round", **props)
+    ax.add_collection(lines, autolim=False)
 
 
 def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: LabelPlacer | None,
@@ -182,7 +173,7 @@ def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: 
     if placer is not None:
         bbox = inset_ax.get_window_extent(placer.renderer)
         placer.reserve(bbox.x0, bbox.y0, bbox.x1, bbox.y1)
-        country = basemap.layer("inset_countries", "full").iloc[0]
+        country = basemap.layer("inset_countries", lod).iloc[0]
         inset_ax.text(
             0.5, 0.06, spaced_caps(label_name(country, lang)), transform=inset_ax.transAxes, ha="center",
             va="bottom", fontsize=style.country_font_size - 1, fontweight="bold", fontfamily=style.font_family,
