@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bsr_map.directory import commands as directory_commands
+
 
 def _size(text: str) -> tuple[int, int]:
     try:
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="paint the map once, print the seconds since start and exit")
     gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window after the first paint and exit")
     gui.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1600x1000")
+    directory_commands.add_parser(sub)
     return parser
 
 
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         from bsr_map.qt.app import run_gui  # the only place the core reaches into the Qt package
 
         return run_gui(quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot, size=args.size)
+    if args.command == "directory":
+        return directory_commands.run(args)
     parser.print_help()
     return 2
 

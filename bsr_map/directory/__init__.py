@@ -1,0 +1,18 @@
+"""The agency directory: schema, taxonomy, import, validation and export."""
+
+from bsr_map.directory.importing import (
+    DirectoryError,
+    ImportResult,
+    bundled_directory_path,
+    load_directory,
+    read_directory,
+)
+from bsr_map.directory.readers import DirectoryReadError
+from bsr_map.directory.schema import FIELDS, Problem
+from bsr_map.directory.taxonomy import load_taxonomy
+from bsr_map.directory.writers import WRITE_SUFFIXES, write_directory
+
+__all__ = [
+    "DirectoryError", "DirectoryReadError", "FIELDS", "ImportResult", "Problem", "WRITE_SUFFIXES",
+    "bundled_directory_path", "load_directory", "load_taxonomy", "read_directory", "write_directory",
+]

@@ -1,0 +1,169 @@
+"""Read and validate a directory file: the good rows and every problem found."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pycountry
+
+from bsr_map.basemap import Basemap, load_basemap
+from bsr_map.directory.location import CountryLocator, check_location
+from bsr_map.directory.model import make_directory
+from bsr_map.directory.readers import read_table
+from bsr_map.directory.schema import FIELDS, Problem, validate_record
+from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
+from bsr_map.paths import geodata_dir
+
+
+def bundled_directory_path() -> Path:
+    """The directory shipped with the app (its reviewable source of truth)."""
+    return geodata_dir() / "agencies.geojson"
+
+
+@dataclass
+class ImportResult:
+    """What reading a directory file gave.
+
+    Attributes
+    ----------
+    source : str
+        The file's name, as used in messages.
+    agencies : GeoDataFrame
+        The valid rows only.
+    problems : list of Problem
+        Every problem, with row and column.
+    total_rows : int
+        Data rows in the file.
+    columns : dict
+        Schema field -> column name found in the file.
+    unknown_columns : list of str
+        Columns that match no field; they are not imported.
+    """
+
+    source: str
+    agencies: gpd.GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+    total_rows: int = 0
+    columns: dict = field(default_factory=dict)
+    unknown_columns: list = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        """Numbers of the rows that have at least one problem."""
+        return sorted({p.row for p in self.problems if p.row is not None})
+
+    @property
+    def ok(self) -> bool:
+        """True when every row is valid."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for the user: how many rows are good and bad."""
+        bad = len(self.bad_rows)
+        return (f"{self.source}: {self.total_rows} rows, {self.total_rows - bad} valid, "
+                f"{bad} with problems ({len(self.problems)} problems)")
+
+
+@lru_cache(maxsize=1)
+def _default_locator() -> CountryLocator:
+    return CountryLocator(load_basemap())
+
+
+def _country_names() -> dict[str, str]:
+    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+
+
+def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxonomy | None = None,
+                  basemap: Basemap | None = None, today: dt.date | None = None) -> ImportResult:
+    """Validate raw rows (schema field -> value, plus ``lat`` and ``lon``).
+
+    Parameters
+    ----------
+    source : str
+        Name of the file, for messages.
+    rows : list of (row number, dict)
+    taxonomy : Taxonomy, optional
+    basemap : Basemap, optional
+        Country polygons for the point-in-country check; the bundled basemap by default.
+    today : datetime.date, optional
+
+    Returns
+    -------
+    ImportResult
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    locator = CountryLocator(basemap) if basemap is not None else _default_locator()
+    names = _country_names()
+    good_records, good_points, problems = [], [], []
+    first_row_of_id: dict[str, int] = {}
+    for number, raw in rows:
+        record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
+        country = record["country"] if not any(p.column == "country" for p in row_problems) else ""
+        point, location_problems = check_location(raw.get("lat"), raw.get("lon"), country, locator, names)
+        row_problems += [Problem(source, number, column, message) for column, message in location_problems]
+        if record["id"]:
+            if record["id"] in first_row_of_id:
+                row_problems.append(Problem(source, number, "id", f"duplicate id '{record['id']}' "
+                                                                  f"(already used in row {first_row_of_id[record['id']]})"))
+            else:
+                first_row_of_id[record["id"]] = number
+        if row_problems:
+            problems += row_problems
+        else:
+            good_records.append(record)
+            good_points.append(point)
+    return ImportResult(source, make_directory(good_records, good_points), problems, len(rows))
+
+
+def read_directory(path: str | Path, **kwargs) -> ImportResult:
+    """Read and validate a directory file of any supported format.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (comma, semicolon or tab; UTF-8 or Windows-1252), XLSX, GeoJSON,
+        GeoPackage or Shapefile, in any CRS.
+    **kwargs
+        Passed to :func:`validate_rows`.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    bsr_map.directory.readers.DirectoryReadError
+        The file is not a table at all, is empty or is corrupt.
+    """
+    table = read_table(path)
+    result = validate_rows(table.source, table.rows, **kwargs)
+    missing = [f.name for f in FIELDS if f.required and f.name != "id" and f.name not in table.columns]
+    if missing:
+        result.problems.insert(0, Problem(table.source, None, None, f"no column for {', '.join(missing)}"))
+    result.columns, result.unknown_columns = table.columns, table.unknown_columns
+    # Name columns as the file does: "column 'Kraj' (country)".
+    result.problems = [replace(p, column=table.columns.get(p.column, p.column), field=p.column)
+                       if p.column else p for p in result.problems]
+    return result
+
+
+class DirectoryError(Exception):
+    """A directory that must be valid is not."""
+
+
+def load_directory(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load a directory that must be fully valid (the bundled one by default).
+
+    Raises
+    ------
+    DirectoryError
+        Listing every problem, when any row is invalid.
+    """
+    result = read_directory(path or bundled_directory_path())
+    if not result.ok:
+        raise DirectoryError("\n".join([result.summary(), *map(str, result.problems)]))
+    return result.agencies

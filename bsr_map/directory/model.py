@@ -1,0 +1,51 @@
+"""The directory in memory: a GeoDataFrame of agencies in the map's CRS.
+
+Columns are the schema's fields in schema order; list fields hold Python
+lists; the geometry is the agency's point projected to EPSG:3035.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from bsr_map.directory.schema import FIELD_NAMES
+from bsr_map.projection import MAP_CRS, to_lonlat
+
+#: Decimal places of degrees written to files: about 0.1 m, so a projected
+#: round trip gives back the same numbers.
+COORDINATE_DECIMALS = 6
+
+
+def make_directory(records: list[dict], lonlats: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    """Build the directory from normalised records and their WGS 84 points."""
+    frame = pd.DataFrame.from_records(records, columns=list(FIELD_NAMES))
+    lon = np.round(np.array([p[0] for p in lonlats], dtype=float), COORDINATE_DECIMALS)
+    lat = np.round(np.array([p[1] for p in lonlats], dtype=float), COORDINATE_DECIMALS)
+    points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(points).to_crs(MAP_CRS), crs=MAP_CRS)
+
+
+def empty_directory() -> gpd.GeoDataFrame:
+    """A directory with no agencies."""
+    return make_directory([], [])
+
+
+def lonlat_columns(directory: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of every agency, rounded for files."""
+    if not len(directory):
+        return np.array([]), np.array([])
+    lon, lat = to_lonlat(directory.geometry.x.to_numpy(), directory.geometry.y.to_numpy())
+    return np.round(lon, COORDINATE_DECIMALS), np.round(lat, COORDINATE_DECIMALS)
+
+
+def directory_records(directory: gpd.GeoDataFrame) -> list[dict]:
+    """The agencies as plain dicts in schema order, with ``lat`` and ``lon`` in degrees."""
+    lon, lat = lonlat_columns(directory)
+    records = []
+    for i, row in enumerate(directory[list(FIELD_NAMES)].itertuples(index=False)):
+        record = dict(zip(FIELD_NAMES, row))
+        record["lat"], record["lon"] = float(lat[i]), float(lon[i])
+        records.append(record)
+    return records

@@ -1,0 +1,119 @@
+"""Write the directory as GeoPackage, GeoJSON, CSV or XLSX, always atomically.
+
+Tabular formats put the location as ``lat`` and ``lon`` (WGS 84 degrees) after
+the postcode, in the schema's field order, and join list fields with ``; ``.
+Every file written here reads back through :func:`read_directory` unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from bsr_map.atomic import atomic_write
+from bsr_map.directory.model import directory_records, lonlat_columns
+from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
+
+WRITE_SUFFIXES = (".gpkg", ".geojson", ".csv", ".xlsx")
+LIST_SEPARATOR = "; "
+#: Column order of tabular files: the schema with the location after the postcode.
+TABLE_COLUMNS = (*FIELD_NAMES[: FIELD_NAMES.index("postcode") + 1], "lat", "lon",
+                 *FIELD_NAMES[FIELD_NAMES.index("postcode") + 1:])
+
+
+def _flat(record: dict) -> dict:
+    return {k: LIST_SEPARATOR.join(v) if k in LIST_FIELDS else v for k, v in record.items()}
+
+
+def _write_geojson(directory: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    features = []
+    for record in directory_records(directory):
+        lon, lat = record.pop("lon"), record.pop("lat")
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": {k: record[k] for k in FIELD_NAMES}})
+    collection = {"type": "FeatureCollection", "name": name, "features": features}
+    path.write_text(json.dumps(collection, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_csv(directory: gpd.GeoDataFrame, path: Path) -> None:
+    # UTF-8 with a byte-order mark, so Excel shows "Gdańsk" and "Malmö" correctly.
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=TABLE_COLUMNS)
+        writer.writeheader()
+        for record in directory_records(directory):
+            writer.writerow(_flat(record))
+
+
+def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Agencies"
+    sheet.append(list(TABLE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for record in directory_records(directory):
+        flat = _flat(record)
+        sheet.append([flat[c] for c in TABLE_COLUMNS])
+    sheet.freeze_panes = "B2"
+    widths = {"name": 40, "local_name": 40, "description": 60, "source": 40, "website": 32, "sectors": 30,
+              "services": 30, "street_address": 28}
+    for i, column in enumerate(TABLE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(column, 14)
+    workbook.save(path)
+
+
+def _write_gpkg(directory: gpd.GeoDataFrame, path: Path) -> None:
+    import pyogrio
+
+    frame = pd.DataFrame([_flat({k: r[k] for k in FIELD_NAMES}) for r in directory_records(directory)],
+                         columns=list(FIELD_NAMES))
+    lon, lat = lonlat_columns(directory)
+    layer = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    pyogrio.write_dataframe(layer, path, layer="agencies", driver="GPKG",
+                            layer_options={"DESCRIPTION": "bsr-map agency directory"})
+
+
+def write_directory(directory: gpd.GeoDataFrame, path: str | Path, *, name: str = "bsr-map agency directory") -> Path:
+    """Save the directory; the format comes from the file's extension.
+
+    Parameters
+    ----------
+    directory : GeoDataFrame
+        The agencies (as from :func:`bsr_map.directory.read_directory`).
+    path : str or Path
+        Target file: ``.gpkg``, ``.geojson``, ``.csv`` or ``.xlsx``.
+    name : str
+        Collection name written into GeoJSON.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        For an unsupported extension.
+    bsr_map.atomic.SaveError
+        When the file cannot be written; an existing file is left intact.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers = {
+        ".geojson": lambda tmp: _write_geojson(directory, tmp, name),
+        ".csv": lambda tmp: _write_csv(directory, tmp),
+        ".xlsx": lambda tmp: _write_xlsx(directory, tmp),
+        ".gpkg": lambda tmp: _write_gpkg(directory, tmp),
+    }
+    if suffix not in writers:
+        raise ValueError(f"Cannot write '{suffix}' files; use one of {', '.join(WRITE_SUFFIXES)}.")
+    return atomic_write(path, writers[suffix])
+
+
