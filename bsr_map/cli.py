@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bsr-map", description="Baltic Sea Region Investment Map")
     sub = parser.add_subparsers(dest="command")
     gui = sub.add_parser("gui", help="open the map window (the default)")
+    gui.add_argument("file", nargs="?", help="a directory file to open (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
     gui.add_argument("--quit-after-first-paint", action="store_true",
                      help="paint the map once, print the seconds since start and exit")
     gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window after the first paint and exit")
@@ -39,13 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv = ["gui", *argv]
+    if not argv or argv[0] not in ("gui", "directory", "-h", "--help"):
+        argv = ["gui", *argv]  # "bsr-map", "bsr-map FILE" and "bsr-map --option" open the window
     args = parser.parse_args(argv)
     if args.command == "gui":
         from bsr_map.qt.app import run_gui  # the only place the core reaches into the Qt package
 
-        return run_gui(quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot, size=args.size)
+        return run_gui(args.file, quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot, size=args.size)
     if args.command == "directory":
         return directory_commands.run(args)
     parser.print_help()

@@ -97,6 +97,21 @@ def home_view(width: int, height: int, frame: tuple[float, float, float, float] 
     return MapView((xmin + xmax) / 2.0, (ymin + ymax) / 2.0, mpp, width, height)
 
 
+def fit_view(extent: tuple[float, float, float, float], width: int, height: int, *, margin: float = 0.08,
+             min_span: float = 60_000.0) -> MapView:
+    """The view showing ``extent`` (map metres) on a canvas, with a margin.
+
+    A single point, or points close together, are shown with at least
+    ``min_span`` metres around them, so "zoom to" never zooms to a street.
+    """
+    xmin, ymin, xmax, ymax = extent
+    cx, cy = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
+    half = min_span / 2.0
+    xmin, xmax = min(xmin, cx - half), max(xmax, cx + half)
+    ymin, ymax = min(ymin, cy - half), max(ymax, cy + half)
+    return _clamped(home_view(width, height, (xmin, ymin, xmax, ymax), margin))
+
+
 def _clamped(view: MapView) -> MapView:
     """Keep the view's centre inside the frame, so the map cannot be lost off screen."""
     xmin, ymin, xmax, ymax = FRAME

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import sys
+import traceback
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bsr_map.basemap import load_basemap
+from bsr_map.directory import load_directory, load_taxonomy
+from bsr_map.directory.importing import bundled_directory_path
+from bsr_map.explore import ExploreModel
 from bsr_map.qt.main_window import APP_TITLE, MainWindow
 from bsr_map.startup import seconds_since_start
 
 
-def run_gui(quit_after_first_paint: bool = False, screenshot: str | None = None,
+def _show_unexpected_error(exc_type, exc, tb) -> None:
+    """Errors reach the user as a message, never as a traceback; the details go to stderr."""
+    traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+    if QApplication.instance() is not None:
+        QMessageBox.critical(None, APP_TITLE, f"Something went wrong: {exc}\n\nYour data has not been changed.")
+
+
+def run_gui(file: str | None = None, quit_after_first_paint: bool = False, screenshot: str | None = None,
             size: tuple[int, int] | None = None) -> int:
     """Open the main window and run the event loop.
 
     Parameters
     ----------
+    file : str, optional
+        A directory file to open instead of the bundled directory.
     quit_after_first_paint : bool
         Paint the map once, print the seconds since the process started and
         exit with status 0 (used by the start-up benchmark).
@@ -35,12 +48,14 @@ def run_gui(quit_after_first_paint: bool = False, screenshot: str | None = None,
     app.setApplicationName("bsr-map")
     app.setOrganizationName("bsr-map")
     app.setApplicationDisplayName(APP_TITLE)
+    sys.excepthook = _show_unexpected_error
     try:
         basemap = load_basemap()
+        model = ExploreModel(load_directory(), load_taxonomy(), bundled_directory_path())
     except Exception as exc:  # any failure here must reach the user as a message, not a traceback
-        QMessageBox.critical(None, APP_TITLE, f"The bundled basemap could not be loaded:\n\n{exc}")
+        QMessageBox.critical(None, APP_TITLE, f"The bundled data could not be loaded:\n\n{exc}")
         return 1
-    window = MainWindow(basemap)
+    window = MainWindow(basemap, model)
     if size is not None:
         window.resize(*size)
     if quit_after_first_paint or screenshot:
@@ -52,7 +67,9 @@ def run_gui(quit_after_first_paint: bool = False, screenshot: str | None = None,
                 return
             app.quit()
 
-        # Let the paint event that rendered finish, then report and leave.
-        window.canvas.rendered.connect(lambda _seconds: QTimer.singleShot(0, _finish))
+        # Let the paint event that drew the agencies finish, then report and leave.
+        window.canvas.agenciesRendered.connect(lambda _seconds: QTimer.singleShot(0, _finish))
     window.show()
+    if file:
+        QTimer.singleShot(0, lambda: window.open_directory(file))
     return app.exec()

@@ -1,69 +1,290 @@
-"""The main window: the map in the centre, navigation actions, a status bar."""
+"""The main window: filters, map, table and details card, linked through one model."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
 
 from bsr_map import __version__
 from bsr_map.basemap import Basemap
 from bsr_map.credits import CREDITS
+from bsr_map.directory import DirectoryReadError, read_directory
+from bsr_map.directory.readers import SPATIAL_SUFFIXES, TABULAR_SUFFIXES
+from bsr_map.explore import ExploreModel
+from bsr_map.filtering import FilterState
+from bsr_map.qt.agency_table import AgencyTable
+from bsr_map.qt.details_card import DetailsCard
+from bsr_map.qt.filter_panel import FilterPanel
 from bsr_map.qt.map_canvas import MapCanvas
 
 APP_TITLE = "Baltic Sea Region Investment Map"
+OPEN_SUFFIXES = TABULAR_SUFFIXES + SPATIAL_SUFFIXES
+MAX_RECENT = 8
+#: Problems listed in the import dialog before "and N more".
+MAX_LISTED_PROBLEMS = 40
+
+
+def app_settings() -> QSettings:
+    """The app's settings; ``BSR_MAP_SETTINGS_DIR`` moves them (tests use a temp folder)."""
+    folder = os.environ.get("BSR_MAP_SETTINGS_DIR")
+    if folder:
+        return QSettings(str(Path(folder) / "bsr-map.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "bsr-map", "bsr-map")
 
 
 class MainWindow(QMainWindow):
-    """The application window around a :class:`MapCanvas`."""
+    """The application window around an :class:`ExploreModel`."""
 
-    def __init__(self, basemap: Basemap, parent=None):
+    def __init__(self, basemap: Basemap, model: ExploreModel, parent=None):
         super().__init__(parent)
+        self.model = model
+        self.settings = app_settings()
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
-        self.canvas = MapCanvas(basemap, parent=self)
+        self.setAcceptDrops(True)
+
+        self.canvas = MapCanvas(basemap, model, parent=self)
         self.setCentralWidget(self.canvas)
+        self.filter_panel = FilterPanel(model)
+        self.table = AgencyTable(model)
+        self.details = DetailsCard(model)
+        self._docks = {}
+        for name, title, widget, area in (
+            ("filters", "Filters", self.filter_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("details", "Agency", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("directory", "Directory", self.table, Qt.DockWidgetArea.BottomDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self._docks[name] = dock
+        self.resizeDocks([self._docks["filters"], self._docks["details"]], [270, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self._docks["directory"]], [200], Qt.Orientation.Vertical)
+
+        self._count = QLabel(self)
         self._position = QLabel(self)
-        self._position.setMinimumWidth(220)
+        self._position.setMinimumWidth(200)
+        self.statusBar().addWidget(self._count)
         self.statusBar().addPermanentWidget(self._position)
-        self.statusBar().showMessage("Drag to pan, scroll to zoom, Ctrl+0 for the whole region")
         self.canvas.cursorMoved.connect(self._on_canvas_cursor_moved)
         self.canvas.cursorLeft.connect(self._position.clear)
+        model.filters_changed.connect(self._on_model_filters_changed)
+        model.filters_changed.connect(self._save_filters)
+        model.directory_changed.connect(self._update_title)
         self._build_actions()
+        self._restore_settings()
+        self._on_model_filters_changed()
+        self._update_title()
+
+    # -- actions and menus ----------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
 
     def _build_actions(self) -> None:
-        self.home_action = QAction("&Whole region", self, shortcut=QKeySequence("Ctrl+0"))
-        self.home_action.setToolTip("Show the whole Baltic Sea Region (Ctrl+0)")
-        self.home_action.triggered.connect(self.canvas.go_home)
-        self.zoom_in_action = QAction("Zoom &in", self, shortcut=QKeySequence.StandardKey.ZoomIn)
-        self.zoom_in_action.triggered.connect(lambda: self.canvas.zoom_by(1.5))
-        self.zoom_out_action = QAction("Zoom &out", self, shortcut=QKeySequence.StandardKey.ZoomOut)
-        self.zoom_out_action.triggered.connect(lambda: self.canvas.zoom_by(1 / 1.5))
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        about_action = QAction("&About bsr-map", self)
-        about_action.triggered.connect(self._on_about_triggered)
+        self.open_action = self._action("&Open directory…", self._on_open_triggered, QKeySequence.StandardKey.Open,
+                                        "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.home_action = self._action("&Whole region", self.canvas.go_home, "Ctrl+0",
+                                        "Show the whole Baltic Sea Region (Ctrl+0)")
+        self.zoom_in_action = self._action("Zoom &in", lambda: self.canvas.zoom_by(1.5),
+                                           QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &out", lambda: self.canvas.zoom_by(1 / 1.5),
+                                            QKeySequence.StandardKey.ZoomOut)
+        self.fit_action = self._action("&Fit to agencies", self.fit_to_agencies, "Ctrl+Shift+A",
+                                       "Zoom the map to the agencies that pass the filters")
+        self.zoom_selection_action = self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+S",
+                                                  "Zoom the map to the selected agency")
+        self.clear_filters_action = self._action("&Clear all filters", self.model.clear_filters, "Ctrl+Shift+X")
+        self.search_action = self._action("&Find…", self._on_find_triggered, QKeySequence.StandardKey.Find,
+                                          "Search agencies by name, city or description (Ctrl+F)")
+        self.clear_selection_action = self._action("Clear selection", lambda: self.model.select(None), "Esc")
+        about_action = self._action("&About bsr-map", self._on_about_triggered)
 
         menus = self.menuBar()
-        menus.addMenu("&File").addAction(quit_action)
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        for action in (self.search_action, self.clear_filters_action, self.clear_selection_action):
+            edit_menu.addAction(action)
         view_menu = menus.addMenu("&View")
-        for action in (self.home_action, self.zoom_in_action, self.zoom_out_action):
+        for action in (self.home_action, self.fit_action, self.zoom_selection_action, self.zoom_in_action,
+                       self.zoom_out_action):
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in self._docks.values():
+            view_menu.addAction(dock.toggleViewAction())
         menus.addMenu("&Help").addAction(about_action)
 
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
-        for action in (self.home_action, self.zoom_in_action, self.zoom_out_action):
-            toolbar.addAction(action)
+        for action in (self.open_action, None, self.home_action, self.fit_action, self.zoom_selection_action,
+                       self.zoom_in_action, self.zoom_out_action, None, self.clear_filters_action):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
+        self._update_recent_menu()
+
+    # -- navigation -------------------------------------------------------------
+    def fit_to_agencies(self) -> None:
+        """Zoom to the filtered agencies (Icelandic ones are in the inset and do not count)."""
+        filtered = self.model.filtered
+        mainland = filtered[filtered["country"] != "IS"]
+        if len(mainland):
+            self.canvas.fit_to(tuple(mainland.total_bounds))
+        elif len(filtered):
+            self.canvas.go_home()
+
+    def zoom_to_selection(self) -> None:
+        """Zoom to the selected agency."""
+        record = self.model.selected
+        if record is None:
+            self.statusBar().showMessage("No agency is selected.", 3000)
+            return
+        if record["country"] == "IS":
+            self.canvas.go_home()  # Iceland is shown in the inset at every zoom
+            return
+        point = record["geometry"]
+        self.canvas.fit_to((point.x, point.y, point.x, point.y))
+
+    def _on_find_triggered(self) -> None:
+        self._docks["filters"].show()
+        self.filter_panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_panel.search.selectAll()
+
+    # -- opening files ----------------------------------------------------------
+    def _on_open_triggered(self) -> None:
+        patterns = " ".join(f"*{s}" for s in OPEN_SUFFIXES)
+        path, _ = QFileDialog.getOpenFileName(self, "Open agency directory", str(Path.home()),
+                                              f"Directory files ({patterns});;All files (*)")
+        if path:
+            self.open_directory(path)
+
+    def open_directory(self, path: str | Path) -> bool:
+        """Read, validate and show a directory file; ask before importing only its good rows.
+
+        Returns True when a directory was loaded.
+        """
+        path = Path(path)
+        try:
+            result = read_directory(path)
+        except DirectoryReadError as exc:
+            QMessageBox.warning(self, "Cannot open directory", str(exc))
+            return False
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot open directory", f"{path}: {exc.strerror or exc}")
+            return False
+        if result.problems and not self.confirm_partial_import(result):
+            self.statusBar().showMessage(f"Nothing was imported from {path.name}.", 5000)
+            return False
+        self.model.set_directory(result.agencies, path)
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.", 5000)
+        return True
+
+    def confirm_partial_import(self, result) -> bool:
+        good = len(result.agencies)
+        listed = [str(p) for p in result.problems[:MAX_LISTED_PROBLEMS]]
+        if len(result.problems) > MAX_LISTED_PROBLEMS:
+            listed.append(f"… and {len(result.problems) - MAX_LISTED_PROBLEMS} more problems")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Problems in the directory file",
+                          f"{result.summary()}.\n\nImport the {good} valid rows, or nothing?", parent=self)
+        box.setDetailedText("\n".join(listed))
+        self._import_button = box.addButton(f"Import {good} valid rows", QMessageBox.ButtonRole.AcceptRole)
+        nothing = box.addButton("Import nothing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(nothing)
+        self._import_button.setEnabled(good > 0)
+        self.last_problem_box = box
+        box.exec()
+        return box.clickedButton() is self._import_button
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = self._dropped_path(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_directory(path)
+
+    @staticmethod
+    def _dropped_path(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        return paths[0] if len(paths) == 1 and paths[0].suffix.lower() in OPEN_SUFFIXES else None
+
+    # -- settings ---------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        """Recently opened directory files, newest first."""
+        value = self.settings.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember_recent(self, path: Path) -> None:
+        entries = [str(path.absolute())] + [p for p in self.recent_files() if p != str(path.absolute())]
+        self.settings.setValue("recent_files", entries[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for entry in self.recent_files():
+            action = self.recent_menu.addAction(Path(entry).name)
+            action.setToolTip(entry)
+            action.triggered.connect(lambda _=False, p=entry: self.open_directory(p))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    def _save_filters(self) -> None:
+        self.settings.setValue("filters", json.dumps(self.model.filters.to_dict()))
+
+    def _restore_settings(self) -> None:
+        geometry, state = self.settings.value("geometry"), self.settings.value("window_state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        try:
+            saved = json.loads(self.settings.value("filters", "{}") or "{}")
+        except (TypeError, ValueError):
+            saved = {}
+        if saved:
+            self.model.set_filters(FilterState.from_dict(saved))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self._save_filters()
+        self.settings.sync()
+        super().closeEvent(event)
+
+    # -- status -----------------------------------------------------------------
+    def _on_model_filters_changed(self) -> None:
+        self._count.setText(f"{self.model.count} of {len(self.model.directory)} agencies")
+
+    def _update_title(self) -> None:
+        source = f" — {self.model.source.name}" if self.model.source else ""
+        self.setWindowTitle(f"{APP_TITLE}{source}")
 
     def _on_canvas_cursor_moved(self, lon: float, lat: float) -> None:
         self._position.setText(f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}")
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About bsr-map",
-            f"<h3>{APP_TITLE}</h3><p>Version {__version__}</p>"
-            + "".join(f"<p>{line}</p>" for line in CREDITS),
-        )
+        QMessageBox.about(self, "About bsr-map",
+                          f"<h3>{APP_TITLE}</h3><p>Version {__version__}</p>"
+                          + "".join(f"<p>{line}</p>" for line in CREDITS))

@@ -1,34 +1,50 @@
-"""The map widget: shows the figure drawn by the core renderer.
+"""The map widget: shows the figures drawn by the core renderer.
 
-The map is rendered with matplotlib's Agg into an image once per view. During a
-drag or a wheel gesture the cached image is moved and scaled, which costs a few
-milliseconds a frame; when the gesture ends the map is drawn again for real.
+Two cached images make the map fast. The basemap is rendered once per view;
+the agencies are rendered on a transparent layer of the same size, so a filter
+or selection change redraws only that layer. During a drag or a wheel gesture
+both cached images are moved and scaled (a few milliseconds a frame); when the
+gesture ends the map is drawn again for real.
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from bsr_map.basemap import Basemap
-from bsr_map.mapview import MapView, home_view
+from bsr_map.explore import ExploreModel
+from bsr_map.mapview import MapView, fit_view, home_view
 from bsr_map.projection import INSET_CRS, INSET_FRAME, to_lonlat
-from bsr_map.render.draw_map import MapArtists, draw_map
+from bsr_map.render.agency_layer import AgencyArtists, draw_agencies
+from bsr_map.render.draw_map import MapArtists, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle
 
 #: Quiet time after the last wheel step before the map is redrawn properly.
 WHEEL_SETTLE_MS = 180
 #: Zoom factor of one wheel notch (120 units of angle delta).
 WHEEL_STEP = 1.25
+#: A press and release closer than this (pixels) is a click, not a drag.
+CLICK_SLOP_PX = 4
+#: How near (logical pixels) the pointer must be to a marker to hit it.
+HIT_RADIUS_PX = 10
+
+
+def _render(fig: Figure) -> QImage:
+    canvas = fig.canvas
+    canvas.draw()
+    buffer = canvas.buffer_rgba()
+    return QImage(buffer, buffer.shape[1], buffer.shape[0], QImage.Format.Format_RGBA8888).copy()
 
 
 class MapCanvas(QWidget):
-    """Shows the map and handles pan (drag) and zoom (wheel, buttons).
+    """Shows the map and agencies; pan (drag), zoom (wheel), click to select.
 
     Signals
     -------
@@ -37,23 +53,30 @@ class MapCanvas(QWidget):
     cursorLeft()
         The mouse left the map.
     rendered(float)
-        The map was drawn for real; the argument is the drawing time in seconds.
+        The basemap was drawn for real; the argument is the time in seconds.
+    agenciesRendered(float)
+        The agency layer was drawn; the argument is the time in seconds.
     """
 
     cursorMoved = Signal(float, float)
     cursorLeft = Signal()
     rendered = Signal(float)
+    agenciesRendered = Signal(float)
 
-    def __init__(self, basemap: Basemap, style: MapStyle = DEFAULT_STYLE, parent: QWidget | None = None):
+    def __init__(self, basemap: Basemap, model: ExploreModel | None = None, style: MapStyle = DEFAULT_STYLE,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._basemap = basemap
+        self._model = model
         self._style = style
         self._view: MapView | None = None
         self._image: QImage | None = None
         self._image_view: MapView | None = None
+        self._overlay: QImage | None = None
         self._inset_rect: QRectF | None = None
         self._artists: MapArtists | None = None
-        self._drag_origin: QPointF | None = None
+        self._agency_artists: AgencyArtists | None = None
+        self._press: QPointF | None = None
         self._drag_view: MapView | None = None
         self._settle = QTimer(self, singleShot=True, interval=WHEEL_SETTLE_MS)
         self._settle.timeout.connect(self._on_settle_timeout)
@@ -62,6 +85,10 @@ class MapCanvas(QWidget):
         self.setMinimumSize(320, 240)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        if model is not None:
+            model.directory_changed.connect(self._on_model_directory_changed)
+            model.filters_changed.connect(self.invalidate_agencies)
+            model.selection_changed.connect(lambda _id: self.invalidate_agencies())
 
     # -- public API -------------------------------------------------------
     @property
@@ -73,8 +100,13 @@ class MapCanvas(QWidget):
 
     @property
     def artists(self) -> MapArtists | None:
-        """What the last real render drew."""
+        """What the last basemap render drew."""
         return self._artists
+
+    @property
+    def agency_artists(self) -> AgencyArtists | None:
+        """What the last agency-layer render drew."""
+        return self._agency_artists
 
     def set_view(self, view: MapView, *, redraw_now: bool = False) -> None:
         """Show ``view``; the map is redrawn properly once the view settles."""
@@ -94,23 +126,79 @@ class MapCanvas(QWidget):
         """Zoom about the centre by ``factor`` (> 1 zooms in)."""
         self.set_view(self.view.zoomed(factor))
 
-    # -- rendering --------------------------------------------------------
-    def render_map(self) -> None:
-        """Draw the current view for real into the cached image."""
-        started = time.perf_counter()
+    def fit_to(self, extent: tuple[float, float, float, float]) -> None:
+        """Show ``extent`` (map metres) with a margin."""
+        self.set_view(fit_view(extent, self.width(), self.height()), redraw_now=True)
+
+    def invalidate_agencies(self) -> None:
+        """Redraw the agency layer (after a filter or selection change)."""
+        self._overlay = None
+        self.update()
+
+    def marker_position(self, agency_id: str) -> QPointF | None:
+        """Where an agency's marker is drawn (logical pixels), if it is on the map."""
+        artists = self._agency_artists
+        if artists is None:
+            return None
+        hits = np.flatnonzero(artists.ids == agency_id)
+        if not len(hits):
+            return None
         ratio = self.devicePixelRatioF()
-        width, height = max(1, self.width()), max(1, self.height())
-        view = self.view.resized(width, height)
-        fig = Figure(figsize=(width / 100.0, height / 100.0), dpi=100.0 * ratio)
-        canvas = FigureCanvasAgg(fig)
-        self._artists = draw_map(fig, self._basemap, view, self._style)
-        canvas.draw()
-        buffer = canvas.buffer_rgba()
-        image = QImage(buffer, buffer.shape[1], buffer.shape[0], QImage.Format.Format_RGBA8888).copy()
-        image.setDevicePixelRatio(ratio)
+        x, y = artists.display_xy[hits[0]]
+        return QPointF(x / ratio, self.height() - y / ratio)
+
+    def agency_at(self, pos: QPointF) -> str | None:
+        """The id of the agency whose marker is nearest ``pos``, within reach."""
+        artists = self._agency_artists
+        if artists is None or not len(artists.ids) or self.view != self._image_view:
+            return None
+        ratio = self.devicePixelRatioF()
+        dx = artists.display_xy[:, 0] / ratio - pos.x()
+        dy = (self.height() - artists.display_xy[:, 1] / ratio) - pos.y()
+        distance = np.hypot(dx, dy)
+        nearest = int(np.argmin(distance))
+        return str(artists.ids[nearest]) if distance[nearest] <= HIT_RADIUS_PX else None
+
+    # -- rendering --------------------------------------------------------
+    def _figure(self) -> Figure:
+        ratio = self.devicePixelRatioF()
+        fig = Figure(figsize=(max(1, self.width()) / 100.0, max(1, self.height()) / 100.0), dpi=100.0 * ratio)
+        FigureCanvasAgg(fig)
+        return fig
+
+    def render_map(self) -> None:
+        """Draw the basemap for the current view into its cached image."""
+        started = time.perf_counter()
+        view = self.view.resized(max(1, self.width()), max(1, self.height()))
+        fig = self._figure()
+        keep_clear = None
+        if self._model is not None and len(self._model.directory):
+            geometry = self._model.directory.geometry
+            keep_clear = np.column_stack([geometry.x.to_numpy(), geometry.y.to_numpy()])
+        self._artists = draw_map(fig, self._basemap, view, self._style, keep_clear=keep_clear)
+        image = _render(fig)
+        image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image, self._image_view, self._view = image, view, view
-        self._inset_rect = self._inset_rect_of(self._artists, height, ratio)
+        self._overlay = None
+        self._inset_rect = self._inset_rect_of(self._artists, self.height(), self.devicePixelRatioF())
         self.rendered.emit(time.perf_counter() - started)
+
+    def render_agencies(self) -> None:
+        """Draw the filtered agencies for the rendered view into the overlay image."""
+        started = time.perf_counter()
+        fig = self._figure()
+        fig.patch.set_alpha(0.0)
+        frame = setup_map_axes(fig, self._image_view, self._style, inset=self._artists.inset_ax is not None,
+                               transparent=True)
+        placer = self._artists.placer.copy_for(fig.canvas.get_renderer()) if self._artists.placer else None
+        self._agency_artists = draw_agencies(
+            frame.ax, self._model.filtered, self._model.taxonomy, self._style, inset_ax=frame.inset_ax,
+            selected_id=self._model.selected_id, placer=placer,
+        )
+        image = _render(fig)
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        self._overlay = image
+        self.agenciesRendered.emit(time.perf_counter() - started)
 
     @staticmethod
     def _inset_rect_of(artists: MapArtists, height: float, ratio: float) -> QRectF | None:
@@ -125,25 +213,30 @@ class MapCanvas(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self._image is None:
             self.render_map()
+        if self._overlay is None and self._model is not None:
+            self.render_agencies()
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(self._style.sea))
+        images = [self._image] + ([self._overlay] if self._overlay is not None else [])
         if self.view == self._image_view:
-            painter.drawImage(QPointF(0, 0), self._image)
+            for image in images:
+                painter.drawImage(QPointF(0, 0), image)
         else:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(self._target_rect(), self._image)
+            target = self._target_rect()
+            for image in images:
+                painter.drawImage(target, image)
             if self._inset_rect is not None:
                 # The inset stays where it is while the map moves under it.
                 ratio = self._image.devicePixelRatio()
-                source = QRectF(
-                    self._inset_rect.x() * ratio, self._inset_rect.y() * ratio,
-                    self._inset_rect.width() * ratio, self._inset_rect.height() * ratio,
-                )
-                painter.drawImage(self._inset_rect, self._image, source)
+                r = self._inset_rect
+                source = QRectF(r.x() * ratio, r.y() * ratio, r.width() * ratio, r.height() * ratio)
+                for image in images:
+                    painter.drawImage(r, image, source)
         painter.end()
 
     def _target_rect(self) -> QRectF:
-        """Where the cached image lands in the current view (logical pixels)."""
+        """Where the cached images land in the current view (logical pixels)."""
         old, new = self._image_view, self.view
         xmin, ymin, xmax, ymax = old.extent
         left, top = new.to_pixel(xmin, ymax)
@@ -159,26 +252,33 @@ class MapCanvas(QWidget):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
-            self._drag_origin = event.position()
+            self._press = event.position()
             self._drag_view = self.view
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
-        if self._drag_origin is not None and self._drag_view is not None:
-            delta = pos - self._drag_origin
-            self._view = self._drag_view.panned(delta.x(), delta.y())
-            self.update()
+        if self._press is not None and self._drag_view is not None:
+            delta = pos - self._press
+            if max(abs(delta.x()), abs(delta.y())) > CLICK_SLOP_PX or self.view != self._drag_view:
+                self._view = self._drag_view.panned(delta.x(), delta.y())
+                self.update()
+        else:
+            self._show_tooltip(pos, event.globalPosition().toPoint())
         self._emit_cursor(pos)
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton and self._drag_origin is not None:
-            self._drag_origin = None
+        if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            was_click = self.view == self._drag_view
+            self._press = None
             self._drag_view = None
             self.setCursor(Qt.CursorShape.OpenHandCursor)
-            if self.view != self._image_view:
+            if was_click:
+                if self._model is not None:
+                    self._model.select(self.agency_at(event.position()))
+            elif self.view != self._image_view:
                 self.set_view(self.view, redraw_now=True)
         super().mouseReleaseEvent(event)
 
@@ -198,6 +298,20 @@ class MapCanvas(QWidget):
     def _on_settle_timeout(self) -> None:
         self._image = None
         self.update()
+
+    def _on_model_directory_changed(self) -> None:
+        self._image = None  # basemap labels keep clear of the new directory's markers
+        self.update()
+
+    def _show_tooltip(self, pos: QPointF, global_pos) -> None:
+        agency_id = self.agency_at(pos) if self._model is not None else None
+        if agency_id is None:
+            QToolTip.hideText()
+            return
+        row = self._model.directory.iloc[self._model.row_of(agency_id)]
+        sectors = ", ".join(self._model.taxonomy.sectors.label(c) for c in row["sectors"])
+        agency_type = self._model.taxonomy.agency_types.label(row["type"])
+        QToolTip.showText(global_pos, f"<b>{row['name']}</b><br>{agency_type}, {row['city']}<br>{sectors}", self)
 
     def _emit_cursor(self, pos: QPointF) -> None:
         if self._inset_rect is not None and self._inset_rect.contains(pos):

@@ -28,6 +28,11 @@ CITY_LABEL_POSITIONS = [
     (-4.0, 0.0, "right", "center"),
     (0.0, 4.0, "center", "bottom"),
     (0.0, -4.0, "center", "top"),
+    # further out, past agency markers gathered round the city's centre
+    (11.0, 0.0, "left", "center"),
+    (-11.0, 0.0, "right", "center"),
+    (0.0, 11.0, "center", "bottom"),
+    (0.0, -11.0, "center", "top"),
 ]
 #: A country's name may move off its label point by up to a line, to make room.
 COUNTRY_LABEL_POSITIONS = [

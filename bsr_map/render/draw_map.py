@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
@@ -37,6 +38,7 @@ class MapArtists:
     lod: str
     labels: list[Text] = field(default_factory=list)
     hidden_labels: list[str] = field(default_factory=list)
+    placer: LabelPlacer | None = None  # what is taken, for layers labelled on top
 
 
 def draw_map(
@@ -48,6 +50,7 @@ def draw_map(
     lang: str = "en",
     inset: bool = True,
     labels: bool = True,
+    keep_clear: np.ndarray | None = None,
 ) -> MapArtists:
     """Draw the basemap onto ``target``.
 
@@ -69,6 +72,9 @@ def draw_map(
         Draw the Iceland inset in the upper left corner.
     labels : bool
         Draw country, sea and city labels.
+    keep_clear : ndarray of shape (n, 2), optional
+        Map points (EPSG:3035) that labels must not cover, such as agency
+        markers drawn on top later. Ignored beyond 2,000 points.
 
     Returns
     -------
@@ -76,34 +82,72 @@ def draw_map(
     """
     if lang not in LABEL_LANGUAGES:
         raise ValueError(f"Unknown label language {lang!r}; choose one of {', '.join(LABEL_LANGUAGES)}")
+    frame = setup_map_axes(target, view, style, inset=inset)
+    ax, lod = frame.ax, lod_for_resolution(frame.metres_per_pixel)
+    _draw_land(ax, basemap, "", lod, style)
+    placer = LabelPlacer(ax.figure.canvas.get_renderer())
+    if keep_clear is not None and 0 < len(keep_clear) <= 2000:
+        radius = 7.0 * ax.figure.dpi / 72.0
+        for px, py in ax.transData.transform(np.asarray(keep_clear, dtype=float)):
+            placer.reserve(px - radius, py - radius, px + radius, py + radius, text_only=True)
+    artists = MapArtists(ax=ax, inset_ax=frame.inset_ax, lod=lod, placer=placer)
+    if frame.inset_ax is not None:
+        _draw_inset(frame.inset_ax, basemap, style, lang, placer if labels else None)
+    if labels:
+        draw_basemap_labels(ax, basemap, lod, style, lang, frame.metres_per_pixel, placer, artists)
+    return artists
+
+
+@dataclass
+class MapFrame:
+    """Axes set up for a view: the main map and the optional Iceland inset."""
+
+    ax: Axes
+    inset_ax: Axes | None
+    view: MapView
+    metres_per_pixel: float  # ground size of one device pixel
+
+
+def setup_map_axes(target: Figure | Axes, view: MapView | None = None, style: MapStyle = DEFAULT_STYLE, *,
+                   inset: bool = True, transparent: bool = False) -> MapFrame:
+    """Prepare map axes (and the inset's) for ``view`` without drawing content.
+
+    :func:`draw_map` draws the basemap into them; layers drawn separately, such
+    as the agencies over a cached basemap, use the same call with
+    ``transparent=True`` so they line up exactly.
+
+    Parameters
+    ----------
+    target : Figure or Axes
+    view : MapView, optional
+        The whole region when omitted.
+    style : MapStyle
+    inset : bool
+        Add the Iceland inset axes in the upper left corner.
+    transparent : bool
+        Leave the background unpainted (for an overlay).
+
+    Returns
+    -------
+    MapFrame
+    """
     register_fonts()
-    ax = _prepare_axes(target, style)
-    fig = ax.figure
-    if not hasattr(fig.canvas, "get_renderer"):
-        FigureCanvasAgg(fig)
+    ax = _prepare_axes(target, style, transparent)
+    if not hasattr(ax.figure.canvas, "get_renderer"):
+        FigureCanvasAgg(ax.figure)
     px_w, px_h = _axes_pixel_size(ax)
     if view is None:
         view = home_view(px_w, px_h)
     xmin, ymin, xmax, ymax = view.extent
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
-    device_mpp = (xmax - xmin) / max(px_w, 1.0)
-    lod = lod_for_resolution(device_mpp)
-
-    _draw_land(ax, basemap, "", lod, style)
-    artists = MapArtists(ax=ax, inset_ax=None, lod=lod)
-    renderer = fig.canvas.get_renderer()
-    placer = LabelPlacer(renderer)
-    if inset:
-        artists.inset_ax = _draw_inset(ax, basemap, style, lang, placer if labels else None, px_w, px_h)
-    if labels:
-        draw_basemap_labels(ax, basemap, lod, style, lang, device_mpp, placer, artists)
-    return artists
+    inset_ax = _add_inset_axes(ax, style, px_w, px_h, transparent) if inset else None
+    return MapFrame(ax, inset_ax, view, (xmax - xmin) / max(px_w, 1.0))
 
 
-def _prepare_axes(target: Figure | Axes, style: MapStyle) -> Axes:
+def _prepare_axes(target: Figure | Axes, style: MapStyle, transparent: bool = False) -> Axes:
     ax = target.add_axes((0.0, 0.0, 1.0, 1.0)) if isinstance(target, Figure) else target
-    ax.set_facecolor(style.sea)
+    ax.set_facecolor("none" if transparent else style.sea)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -150,8 +194,7 @@ def _add_lines(ax: Axes, path, **props) -> None:
     ax.add_collection(lines, autolim=False)
 
 
-def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: LabelPlacer | None,
-                px_w: float, px_h: float) -> Axes:
+def _add_inset_axes(ax: Axes, style: MapStyle, px_w: float, px_h: float, transparent: bool) -> Axes:
     xmin, ymin, xmax, ymax = INSET_FRAME
     height_px = INSET_HEIGHT * px_h
     width_px = height_px * (xmax - xmin) / (ymax - ymin)
@@ -159,15 +202,22 @@ def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: 
     inset_ax = ax.inset_axes(
         (margin_px / px_w, 1.0 - (height_px + margin_px) / px_h, width_px / px_w, height_px / px_h), zorder=20
     )
-    inset_ax.set_facecolor(style.sea)
+    inset_ax.set_facecolor("none" if transparent else style.sea)
     inset_ax.set_xticks([])
     inset_ax.set_yticks([])
     for spine in inset_ax.spines.values():
+        spine.set_visible(not transparent)
         spine.set_edgecolor(style.frame)
         spine.set_linewidth(0.8)
     inset_ax.set_xlim(xmin, xmax)
     inset_ax.set_ylim(ymin, ymax)
     inset_ax.set_autoscale_on(False)
+    return inset_ax
+
+
+def _draw_inset(inset_ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: LabelPlacer | None) -> None:
+    xmin, _, xmax, _ = INSET_FRAME
+    width_px = inset_ax.get_window_extent().width
     lod = lod_for_resolution((xmax - xmin) / max(width_px, 1.0))
     _draw_land(inset_ax, basemap, "inset_", lod, style)
     if placer is not None:
@@ -185,4 +235,3 @@ def _draw_inset(ax: Axes, basemap: Basemap, style: MapStyle, lang: str, placer: 
                               textcoords="offset points", fontsize=style.capital_font_size, fontweight="bold",
                               fontfamily=style.font_family, color=style.city_label, va="top",
                               path_effects=halo(style), zorder=8)
-    return inset_ax

@@ -24,16 +24,26 @@ class LabelPlacer:
     renderer: object
     padding: float = LABEL_PADDING_PX
     _boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    _text_only: list[tuple[float, float, float, float]] = field(default_factory=list)
 
-    def reserve(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        """Mark a display-space box as taken (for example a marker)."""
-        self._boxes.append((x0, y0, x1, y1))
+    def reserve(self, x0: float, y0: float, x1: float, y1: float, *, text_only: bool = False) -> None:
+        """Mark a display-space box as taken (for example a marker).
 
-    def fits(self, box: tuple[float, float, float, float]) -> bool:
-        """True when ``box`` overlaps no placed box."""
-        if not self._boxes:
+        With ``text_only`` the box keeps labels' text away but not point
+        symbols: a city's dot may sit under an agency marker, its name may not.
+        """
+        (self._text_only if text_only else self._boxes).append((x0, y0, x1, y1))
+
+    def copy_for(self, renderer) -> "LabelPlacer":
+        """A placer for another figure of the same pixel size, with the same boxes taken."""
+        return LabelPlacer(renderer, self.padding, list(self._boxes), list(self._text_only))
+
+    def fits(self, box: tuple[float, float, float, float], *, text: bool = False) -> bool:
+        """True when ``box`` overlaps no placed box (nor, for ``text``, a text-only box)."""
+        taken = self._boxes + self._text_only if text else self._boxes
+        if not taken:
             return True
-        boxes = np.asarray(self._boxes)
+        boxes = np.asarray(taken)
         x0, y0, x1, y1 = box
         p = self.padding
         overlap = (
@@ -64,7 +74,7 @@ class LabelPlacer:
                 text.set_verticalalignment(va)
             bbox = text.get_window_extent(self.renderer)
             box = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
-            if self.fits(box):
+            if self.fits(box, text=True):
                 self._boxes.append(box)
                 return True
         text.remove()
