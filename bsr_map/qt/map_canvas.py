@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from bsr_map.basemap import Basemap
 from bsr_map.explore import ExploreModel
 from bsr_map.mapview import MapView, fit_view, home_view
+from bsr_map.qt.map_legend import MapLegend
 from bsr_map.projection import INSET_CRS, INSET_FRAME, to_lonlat
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies
 from bsr_map.render.draw_map import MapArtists, draw_map, setup_map_axes
@@ -32,6 +33,10 @@ WHEEL_SETTLE_MS = 180
 WHEEL_STEP = 1.25
 #: A press and release closer than this (pixels) is a click, not a drag.
 CLICK_SLOP_PX = 4
+#: The inset shows while the view's scale is at least this share of the whole-region view's.
+INSET_MIN_ZOOM_SHARE = 0.5
+#: The screen labels at most this many agencies (the highest-priority ones in view).
+SCREEN_MAX_LABELS = 25
 #: How near (logical pixels) the pointer must be to a marker to hit it.
 HIT_RADIUS_PX = 10
 
@@ -85,6 +90,7 @@ class MapCanvas(QWidget):
         self.setMinimumSize(320, 240)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.legend = MapLegend(model, self) if model is not None else None
         if model is not None:
             model.directory_changed.connect(self._on_model_directory_changed)
             model.filters_changed.connect(self.invalidate_agencies)
@@ -175,7 +181,9 @@ class MapCanvas(QWidget):
         if self._model is not None and len(self._model.directory):
             geometry = self._model.directory.geometry
             keep_clear = np.column_stack([geometry.x.to_numpy(), geometry.y.to_numpy()])
-        self._artists = draw_map(fig, self._basemap, view, self._style, keep_clear=keep_clear)
+        # The Iceland inset belongs to the overview; zoomed in, it would only hide the map.
+        inset = view.metres_per_pixel >= INSET_MIN_ZOOM_SHARE * home_view(view.width, view.height).metres_per_pixel
+        self._artists = draw_map(fig, self._basemap, view, self._style, keep_clear=keep_clear, inset=inset)
         image = _render(fig)
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image, self._image_view, self._view = image, view, view
@@ -191,9 +199,11 @@ class MapCanvas(QWidget):
         frame = setup_map_axes(fig, self._image_view, self._style, inset=self._artists.inset_ax is not None,
                                transparent=True)
         placer = self._artists.placer.copy_for(fig.canvas.get_renderer()) if self._artists.placer else None
+        # The legend is a widget over the map (MapLegend), and labels are capped: typesetting
+        # text is the slowest part of a redraw, and a filter change must repaint within 100 ms.
         self._agency_artists = draw_agencies(
             frame.ax, self._model.filtered, self._model.taxonomy, self._style, inset_ax=frame.inset_ax,
-            selected_id=self._model.selected_id, placer=placer,
+            selected_id=self._model.selected_id, placer=placer, legend=False, max_labels=SCREEN_MAX_LABELS,
         )
         image = _render(fig)
         image.setDevicePixelRatio(self.devicePixelRatioF())
@@ -245,6 +255,8 @@ class MapCanvas(QWidget):
 
     # -- events -----------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802
+        if self.legend is not None:
+            self.legend.place()
         if self._view is not None:
             self._view = self._view.resized(self.width(), self.height())
         self._settle.start()

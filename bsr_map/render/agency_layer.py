@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from bsr_map.directory.taxonomy import Taxonomy
@@ -29,8 +30,12 @@ TYPE_MARKERS = {
     "economic_zone": "^",
     "network": "p",
 }
+#: Fill of the type shapes in the legend (the map colours them by sector).
+TYPE_LEGEND_GREY = "#8A8580"
 #: Labels are offered in this order of type.
 TYPE_PRIORITY = ["national_agency", "regional_agency", "city_agency", "economic_zone", "network"]
+#: Above this many agencies on one axes, markers are drawn as one image of dots.
+RASTER_THRESHOLD = 5_000
 #: Above this many agencies in view, only the selected one is labelled.
 MAX_LABELLED = 400
 LABEL_POSITIONS = [
@@ -102,6 +107,39 @@ def spread_colocated(display_xy: np.ndarray, radius_px: float) -> np.ndarray:
     return out
 
 
+def sector_rgba(primary: np.ndarray, taxonomy: Taxonomy) -> np.ndarray:
+    """RGBA rows for an array of primary-sector codes (grey for an unknown code)."""
+    codes = list(taxonomy.sectors.codes)
+    palette = np.array([to_rgba(taxonomy.sectors[c].color) for c in codes] + [to_rgba("#888888")])
+    lookup = {c: i for i, c in enumerate(codes)}
+    return palette[np.fromiter((lookup.get(c, len(codes)) for c in primary), dtype=np.intp, count=len(primary))]
+
+
+def _raster_markers(ax: Axes, display_xy: np.ndarray, rgba: np.ndarray) -> None:
+    """Draw very many agencies as small dots in one image, as dense-point maps do.
+
+    Tens of thousands of vector markers take Agg most of a second; stamping the
+    dots into an array at device resolution takes milliseconds and looks the same.
+    """
+    bbox = ax.get_window_extent()
+    width, height = int(np.ceil(bbox.width)), int(np.ceil(bbox.height))
+    image = np.zeros((height, width, 4), dtype=np.float32)
+    px = np.round(display_xy[:, 0] - bbox.x0).astype(np.intp)
+    py = np.round(bbox.y1 - display_xy[:, 1]).astype(np.intp)
+    radius = max(1, int(round(ax.figure.dpi / 72.0)))
+    for dx in range(-radius, radius + 1):
+        for dy in range(-radius, radius + 1):
+            if dx * dx + dy * dy > radius * radius + 1:
+                continue
+            cx, cy = px + dx, py + dy
+            inside = (cx >= 0) & (cx < width) & (cy >= 0) & (cy < height)
+            image[cy[inside], cx[inside]] = rgba[inside]
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    ax.imshow(image, extent=(xmin, xmax, ymin, ymax), origin="upper", interpolation="nearest", aspect="auto",
+              zorder=10)
+
+
 def _positions(agencies: gpd.GeoDataFrame, in_inset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = agencies.geometry.x.to_numpy(copy=True)
     y = agencies.geometry.y.to_numpy(copy=True)
@@ -113,7 +151,8 @@ def _positions(agencies: gpd.GeoDataFrame, in_inset: np.ndarray) -> tuple[np.nda
 
 def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, style: MapStyle = DEFAULT_STYLE, *,
                   inset_ax: Axes | None = None, selected_id: str | None = None, labels: bool = True,
-                  legend: bool = True, placer: LabelPlacer | None = None) -> AgencyArtists:
+                  legend: bool = True, placer: LabelPlacer | None = None,
+                  max_labels: int | None = None) -> AgencyArtists:
     """Draw ``agencies`` (already filtered) on map axes.
 
     Parameters
@@ -133,19 +172,23 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
         Draw agency names and the legend.
     placer : LabelPlacer, optional
         Boxes already taken (the basemap's labels), which agency labels avoid.
+    max_labels : int, optional
+        Label at most this many agencies (the highest-priority ones); the
+        screen caps labels to stay fast, print does not.
 
     Returns
     -------
     AgencyArtists
     """
     fig = ax.figure
-    placer = placer or LabelPlacer(fig.canvas.get_renderer())
+    if placer is None:
+        box = ax.get_window_extent(fig.canvas.get_renderer())
+        placer = LabelPlacer(fig.canvas.get_renderer(), limits=(box.x0, box.y0, box.x1, box.y1))
     n = len(agencies)
     in_inset = (agencies["country"].to_numpy() == "IS") if (inset_ax is not None and n) else np.zeros(n, bool)
     x, y = _positions(agencies, in_inset)
-    primary = np.array([s[0] if len(s) else "" for s in agencies["sectors"]], dtype=object)
-    colours = np.array([taxonomy.sectors[c].color if c in taxonomy.sectors else "#888888" for c in primary],
-                       dtype=object)
+    primary = np.array([s[0] if len(s) else "" for s in agencies["sectors"].to_numpy()], dtype=object)
+    rgba = sector_rgba(primary, taxonomy)
     types = agencies["type"].to_numpy(dtype=object)
     ids = agencies["id"].to_numpy(dtype=object)
     size = marker_size(n)
@@ -157,50 +200,61 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
             continue
         display[where] = spread_colocated(target.transData.transform(np.column_stack([x[where], y[where]])),
                                           np.sqrt(size) * fig.dpi / 72.0 * 0.75)
+        if where.sum() > RASTER_THRESHOLD:
+            _raster_markers(target, display[where], rgba[where])
+            continue
         x[where], y[where] = target.transData.inverted().transform(display[where]).T
         for agency_type, marker in TYPE_MARKERS.items():
             pick = where & (types == agency_type)
             if pick.any():
-                target.scatter(x[pick], y[pick], s=size, c=list(colours[pick]), marker=marker,
+                target.scatter(x[pick], y[pick], s=size, c=rgba[pick], marker=marker,
                                edgecolors="white", linewidths=edge, zorder=10)
 
     selected = np.flatnonzero(ids == selected_id) if selected_id is not None else np.array([], int)
     if len(selected):
         i = selected[0]
         target = inset_ax if in_inset[i] else ax
-        target.scatter([x[i]], [y[i]], s=size * 3.2, facecolors="none", edgecolors=style.city_dot,
+        target.scatter([x[i]], [y[i]], s=max(size, 30) * 3.2, facecolors="none", edgecolors=style.city_dot,
                        linewidths=2.0, zorder=11)
-        target.scatter([x[i]], [y[i]], s=size * 1.4, c=[colours[i]], marker=TYPE_MARKERS.get(types[i], "o"),
-                       edgecolors="white", linewidths=1.2, zorder=12)
+        target.scatter([x[i]], [y[i]], s=max(size, 30) * 1.4, c=rgba[i:i + 1],
+                       marker=TYPE_MARKERS.get(types[i], "o"), edgecolors="white", linewidths=1.2, zorder=12)
 
     artists = AgencyArtists(ids=ids, display_xy=display)
     if labels and n:
-        _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists)
+        _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists,
+                        max_labels)
     if legend and n:
-        _legend(ax, primary, types, taxonomy, style, artists)
+        _legend(ax, agencies, taxonomy, style, artists)
     return artists
 
 
-def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists):
+def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists,
+                    max_labels):
     bbox = ax.get_window_extent()
-    visible = ((display[:, 0] >= bbox.x0) & (display[:, 0] <= bbox.x1) & (display[:, 1] >= bbox.y0)
-               & (display[:, 1] <= bbox.y1))
+    visible = np.flatnonzero((display[:, 0] >= bbox.x0) & (display[:, 0] <= bbox.x1) & (display[:, 1] >= bbox.y0)
+                             & (display[:, 1] <= bbox.y1))
     radius = np.sqrt(size) / 2 * ax.figure.dpi / 72.0 + 1
-    rank = {t: i for i, t in enumerate(TYPE_PRIORITY)}
-    order = sorted(np.flatnonzero(visible), key=lambda i: (rank.get(agencies["type"].iat[i], 9),
-                                                          agencies["name"].iat[i]))
-    if len(order) > MAX_LABELLED:
-        artists.unlabelled.extend(agencies["id"].iat[i] for i in order)
+    ids = agencies["id"].to_numpy(dtype=object)
+    names = agencies["name"].to_numpy(dtype=object)
+    if len(visible) > MAX_LABELLED:
+        artists.unlabelled.extend(ids[visible].tolist())
         order = []
+    else:
+        rank = {t: i for i, t in enumerate(TYPE_PRIORITY)}
+        types = agencies["type"].to_numpy(dtype=object)
+        order = sorted(visible, key=lambda i: (rank.get(types[i], 9), names[i]))
     if len(selected):
         order = [selected[0]] + [i for i in order if i != selected[0]]
         placer.reserve(display[selected[0], 0] - radius, display[selected[0], 1] - radius,
                        display[selected[0], 0] + radius, display[selected[0], 1] + radius)
     for i in order:
+        if max_labels is not None and len(artists.labelled) >= max_labels:
+            artists.unlabelled.append(ids[i])
+            continue
         target = inset_ax if in_inset[i] else ax
         is_selected = len(selected) and i == selected[0]
         text = target.annotate(
-            agencies["name"].iat[i], (x[i], y[i]), xytext=(6, 0), textcoords="offset points",
+            names[i], (x[i], y[i]), xytext=(6, 0), textcoords="offset points",
             fontsize=style.city_font_size + (1.2 if is_selected else 0.4), fontfamily=style.font_family,
             fontweight="bold" if is_selected else "normal", color=style.city_label, zorder=13,
             path_effects=halo(style, 2.6), annotation_clip=False,
@@ -209,24 +263,45 @@ def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, s
             # The selected agency's label always shows: it is placed first and takes its room.
             box = text.get_window_extent(placer.renderer)
             placer.reserve(box.x0, box.y0, box.x1, box.y1)
-            artists.labelled.append(agencies["id"].iat[i])
+            artists.labelled.append(ids[i])
         elif placer.place(text, LABEL_POSITIONS):
-            artists.labelled.append(agencies["id"].iat[i])
+            artists.labelled.append(ids[i])
         else:
-            artists.unlabelled.append(agencies["id"].iat[i])
+            artists.unlabelled.append(ids[i])
 
 
-def _legend(ax, primary, types, taxonomy: Taxonomy, style: MapStyle, artists: AgencyArtists) -> None:
-    shown_sectors = [c for c in taxonomy.sectors.codes if c in set(primary)]
-    shown_types = [t for t in TYPE_PRIORITY if t in set(types)]
-    handles = [Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor=taxonomy.sectors[c].color,
-                      markeredgecolor="white", label=taxonomy.sectors[c].label) for c in shown_sectors]
-    handles += [Line2D([], [], linestyle="none", marker=TYPE_MARKERS[t], markersize=6, markerfacecolor="#8A8580",
-                       markeredgecolor="white", label=taxonomy.agency_types[t].label) for t in shown_types]
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend: a sector colour or a type shape."""
+
+    kind: str  # "sector" or "type"
+    code: str
+    label: str
+    color: str
+    marker: str
+
+
+def legend_entries(agencies: gpd.GeoDataFrame, taxonomy: Taxonomy) -> list[LegendEntry]:
+    """The legend of exactly what is drawn: primary sectors present, then types present."""
+    primary = {s[0] for s in agencies["sectors"] if len(s)}
+    types = set(agencies["type"])
+    entries = [LegendEntry("sector", c, taxonomy.sectors[c].label, taxonomy.sectors[c].color, "o")
+               for c in taxonomy.sectors.codes if c in primary]
+    entries += [LegendEntry("type", t, taxonomy.agency_types[t].label, TYPE_LEGEND_GREY, TYPE_MARKERS[t])
+                for t in TYPE_PRIORITY if t in types]
+    return entries
+
+
+def _legend(ax, agencies, taxonomy: Taxonomy, style: MapStyle, artists: AgencyArtists) -> None:
+    entries = legend_entries(agencies, taxonomy)
+    handles = [Line2D([], [], linestyle="none", marker=e.marker, markersize=7 if e.kind == "sector" else 6,
+                      markerfacecolor=e.color, markeredgecolor="white", label=e.label) for e in entries]
     legend = ax.legend(handles=handles, loc="upper right", title="Agencies", title_fontsize=style.city_font_size + 1,
                        frameon=True, framealpha=0.92, facecolor="white", edgecolor="#B8B2A8",
                        prop={"family": style.font_family, "size": style.city_font_size}, borderpad=0.6,
                        handletextpad=0.3, labelspacing=0.25, borderaxespad=0.8)
     legend.set_zorder(30)
     legend.get_title().set_fontfamily(style.font_family)
-    artists.legend_sectors, artists.legend_types, artists.legend = shown_sectors, shown_types, legend
+    artists.legend_sectors = [e.code for e in entries if e.kind == "sector"]
+    artists.legend_types = [e.code for e in entries if e.kind == "type"]
+    artists.legend = legend

@@ -85,7 +85,9 @@ def draw_map(
     frame = setup_map_axes(target, view, style, inset=inset)
     ax, lod = frame.ax, lod_for_resolution(frame.metres_per_pixel)
     _draw_land(ax, basemap, "", lod, style)
-    placer = LabelPlacer(ax.figure.canvas.get_renderer())
+    renderer = ax.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    placer = LabelPlacer(renderer, limits=(box.x0, box.y0, box.x1, box.y1))
     if keep_clear is not None and 0 < len(keep_clear) <= 2000:
         radius = 7.0 * ax.figure.dpi / 72.0
         for px, py in ax.transData.transform(np.asarray(keep_clear, dtype=float)):

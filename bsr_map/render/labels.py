@@ -13,8 +13,30 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.text import Text
 
+#: Where the anchor lies across a text's box for each alignment (share of width / height).
+_HA = {"left": 0.0, "center": 0.5, "right": 1.0}
+_VA = {"bottom": 0.0, "baseline": 0.0, "center": 0.5, "center_baseline": 0.5, "top": 1.0}
 #: Gap kept free around every label, in display pixels.
 LABEL_PADDING_PX = 2.0
+
+
+_SIZES: dict[tuple, tuple[float, float]] = {}
+
+
+def text_size(text: Text, renderer) -> tuple[float, float]:
+    """Width and height in display pixels of an unrotated text, cached by content, font and dpi.
+
+    The same names are placed again on every redraw; measuring each once saves
+    most of the cost of labelling.
+    """
+    font = text.get_fontproperties()
+    key = (text.get_text(), hash(font), text.figure.dpi, text.get_linespacing())
+    if key not in _SIZES:
+        if len(_SIZES) > 20_000:
+            _SIZES.clear()
+        bbox = text.get_window_extent(renderer)
+        _SIZES[key] = (bbox.width, bbox.height)
+    return _SIZES[key]
 
 
 @dataclass
@@ -23,6 +45,7 @@ class LabelPlacer:
 
     renderer: object
     padding: float = LABEL_PADDING_PX
+    limits: tuple[float, float, float, float] | None = None  # labels must lie inside (the map's box)
     _boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     _text_only: list[tuple[float, float, float, float]] = field(default_factory=list)
 
@@ -36,7 +59,7 @@ class LabelPlacer:
 
     def copy_for(self, renderer) -> "LabelPlacer":
         """A placer for another figure of the same pixel size, with the same boxes taken."""
-        return LabelPlacer(renderer, self.padding, list(self._boxes), list(self._text_only))
+        return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes), list(self._text_only))
 
     def fits(self, box: tuple[float, float, float, float], *, text: bool = False) -> bool:
         """True when ``box`` overlaps no placed box (nor, for ``text``, a text-only box)."""
@@ -50,6 +73,13 @@ class LabelPlacer:
             (boxes[:, 0] < x1 + p) & (boxes[:, 2] > x0 - p) & (boxes[:, 1] < y1 + p) & (boxes[:, 3] > y0 - p)
         )
         return not bool(overlap.any())
+
+    def inside(self, box: tuple[float, float, float, float]) -> bool:
+        """True when ``box`` lies within the limits (always, without limits)."""
+        if self.limits is None:
+            return True
+        x0, y0, x1, y1 = self.limits
+        return box[0] >= x0 and box[1] >= y0 and box[2] <= x1 and box[3] <= y1
 
     def place(self, text: Text, candidates: list[tuple[float, float, str, str]] | None = None) -> bool:
         """Try ``text`` at each candidate offset; keep it at the first that fits.
@@ -67,14 +97,31 @@ class LabelPlacer:
         bool
             Whether the label was placed; when not, it is removed from the axes.
         """
-        for dx, dy, ha, va in candidates or [(None, None, None, None)]:
-            if dx is not None:
+        if not candidates or len(candidates) == 1 or text.get_rotation() or not hasattr(text, "xy"):
+            for dx, dy, ha, va in candidates or [(None, None, None, None)]:
+                if dx is not None:
+                    text.set_position((dx, dy))
+                    text.set_horizontalalignment(ha)
+                    text.set_verticalalignment(va)
+                bbox = text.get_window_extent(self.renderer)
+                box = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
+                if self.inside(box) and self.fits(box, text=True):
+                    self._boxes.append(box)
+                    return True
+            text.remove()
+            return False
+        # Boxes are computed from the anchor and the text's cached size: laying text out is slow.
+        width, height = text_size(text, self.renderer)
+        scale = text.figure.dpi / 72.0
+        anchor_x, anchor_y = text.axes.transData.transform(text.xy)  # candidates are offsets from a data point
+        for dx, dy, ha, va in candidates:
+            x0 = anchor_x + dx * scale - width * _HA[ha]
+            y0 = anchor_y + dy * scale - height * _VA[va]
+            box = (x0, y0, x0 + width, y0 + height)
+            if self.inside(box) and self.fits(box, text=True):
                 text.set_position((dx, dy))
                 text.set_horizontalalignment(ha)
                 text.set_verticalalignment(va)
-            bbox = text.get_window_extent(self.renderer)
-            box = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
-            if self.fits(box, text=True):
                 self._boxes.append(box)
                 return True
         text.remove()

@@ -168,3 +168,14 @@ def test_window_fits_1280x720(window):
     window.resize(1280, 720)
     QApplication.processEvents()
     assert window.canvas.width() >= 500 and window.canvas.height() >= 300
+
+
+def test_on_screen_legend_lists_what_the_map_shows(window, bundled_directory, qtbot):
+    window.filter_panel.checkbox("countries", "LV").click()
+    legend = window.canvas.legend
+    latvia = bundled_directory[bundled_directory.country == "LV"]
+    assert {e.code for e in legend.entries if e.kind == "sector"} == {s[0] for s in latvia.sectors}
+    assert {e.code for e in legend.entries if e.kind == "type"} == set(latvia["type"])
+    qtbot.waitUntil(lambda: legend.height() >= legend.sizeHint().height())
+    assert legend.isVisible() and legend.geometry().right() <= window.canvas.width()
+    assert legend.width() >= legend.sizeHint().width() and legend.height() >= legend.sizeHint().height()

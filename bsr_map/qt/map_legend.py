@@ -1,0 +1,85 @@
+"""The on-screen legend: a small panel over the map listing what the map shows.
+
+Its content comes from :func:`bsr_map.render.agency_layer.legend_entries`, the
+same function that builds the legend of exported maps; on screen it is a
+widget so a filter change does not re-typeset it into the map image.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap, QPolygonF
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+
+from bsr_map.explore import ExploreModel
+from bsr_map.render.agency_layer import LegendEntry, legend_entries
+
+
+def marker_pixmap(marker: str, colour: str, size: int = 14) -> QPixmap:
+    """A legend symbol drawn like the map's matplotlib marker of the same code."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(QColor("white"))
+    c, r = size / 2.0, size / 2.0 - 1.5
+    if marker == "s":
+        painter.drawRect(int(c - r * 0.85), int(c - r * 0.85), int(r * 1.7), int(r * 1.7))
+    elif marker in ("D", "^", "p"):
+        corners = {"D": 4, "^": 3, "p": 5}[marker]
+        points = [QPointF(c + r * math.sin(2 * math.pi * k / corners), c - r * math.cos(2 * math.pi * k / corners))
+                  for k in range(corners)]
+        painter.drawPolygon(QPolygonF(points))
+    else:
+        painter.drawEllipse(QPointF(c, c), r, r)
+    painter.end()
+    return pixmap
+
+
+class MapLegend(QFrame):
+    """Legend of the agencies currently on the map."""
+
+    def __init__(self, model: ExploreModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._model = model
+        self.setObjectName("mapLegend")
+        self.setStyleSheet("#mapLegend { background: rgba(255,255,255,235); border: 1px solid #B8B2A8;"
+                           " border-radius: 3px; } QLabel { background: transparent; font-size: 11px; }")
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(8, 6, 8, 6)
+        self._grid.setHorizontalSpacing(5)
+        self._grid.setVerticalSpacing(1)
+        self.entries: list[LegendEntry] = []
+        model.filters_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild from the filtered agencies."""
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.entries = legend_entries(self._model.filtered, self._model.taxonomy)
+        title = QLabel("<b>Agencies</b>")
+        self._grid.addWidget(title, 0, 0, 1, 2)
+        for row, entry in enumerate(self.entries, start=1):
+            symbol = QLabel()
+            symbol.setPixmap(marker_pixmap(entry.marker, entry.color))
+            self._grid.addWidget(symbol, row, 0)
+            self._grid.addWidget(QLabel(entry.label), row, 1)
+        self.setVisible(bool(self.entries))
+        # New labels report their size once polished, after this event: fit then.
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        self.resize(self.sizeHint())
+        if self.parentWidget() is not None:
+            self.place()
+
+    def place(self) -> None:
+        """Keep to the parent's top right corner."""
+        parent = self.parentWidget()
+        self.move(parent.width() - self.width() - 10, 10)
