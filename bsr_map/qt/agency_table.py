@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from bsr_map.explore import ExploreModel
+from bsr_map.filtering import search_key
 from bsr_map.qt.filter_panel import country_name, swatch
 
 COLUMNS = ("Name", "Type", "Country", "City", "Sectors", "Website")
@@ -14,19 +15,67 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class AgencyTableModel(QAbstractTableModel):
-    """Rows are the agencies passing the explore model's filters."""
+    """Rows are the agencies passing the explore model's filters, in the chosen sort order.
+
+    Cell texts and sort orders are computed once per directory as arrays, so a
+    filter change or a sort over 100,000 agencies is a few numpy operations.
+    """
 
     def __init__(self, model: ExploreModel, parent=None):
         super().__init__(parent)
         self._model = model
-        self._rows = np.flatnonzero(model.mask)
         self._icons = {s.code: swatch(s.color, 12) for s in model.taxonomy.sectors}
+        self._sort_column, self._sort_order = 0, Qt.SortOrder.AscendingOrder
+        self._prepare()
+        model.directory_changed.connect(self._on_model_directory_changed)
         model.filters_changed.connect(self._on_model_filters_changed)
+
+    def _prepare(self) -> None:
+        directory, taxonomy = self._model.directory, self._model.taxonomy
+        sector_labels = {s.code: s.label for s in taxonomy.sectors}
+        type_labels = {t.code: t.label for t in taxonomy.agency_types}
+        names = {}
+        self._ids = directory["id"].to_numpy(dtype=object)
+        self._primary = np.array([s[0] if len(s) else "" for s in directory["sectors"]], dtype=object)
+        self._cells = [
+            directory["name"].to_numpy(dtype=object),
+            np.array([type_labels.get(t, t) for t in directory["type"]], dtype=object),
+            np.array([names.setdefault(c, country_name(c)) for c in directory["country"]], dtype=object),
+            directory["city"].to_numpy(dtype=object),
+            np.array([", ".join(sector_labels.get(c, c) for c in s) for s in directory["sectors"]], dtype=object),
+            directory["website"].to_numpy(dtype=object),
+        ]
+        self._sort_keys = [None] * len(COLUMNS)  # argsort per column, computed when first sorted by it
+        self._update_rows()
+
+    def _order(self) -> np.ndarray:
+        column = self._sort_column
+        if self._sort_keys[column] is None:
+            keys = np.array([search_key(v) for v in self._cells[column]], dtype=object)
+            self._sort_keys[column] = np.argsort(keys, kind="stable")
+        order = self._sort_keys[column]
+        return order[::-1] if self._sort_order == Qt.SortOrder.DescendingOrder else order
+
+    def _update_rows(self) -> None:
+        order = self._order()
+        self._rows = order[self._model.mask[order]]
+        self._position = {}
+
+    def _on_model_directory_changed(self) -> None:
+        self.beginResetModel()
+        self._prepare()
+        self.endResetModel()
 
     def _on_model_filters_changed(self) -> None:
         self.beginResetModel()
-        self._rows = np.flatnonzero(self._model.mask)
+        self._update_rows()
         self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort_column, self._sort_order = column, order
+        self._update_rows()
+        self.layoutChanged.emit()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
@@ -42,33 +91,20 @@ class AgencyTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        directory = self._model.directory
         row = int(self._rows[index.row()])
-        column = COLUMNS[index.column()]
         if role == ID_ROLE:
-            return directory["id"].iat[row]
-        if role == Qt.ItemDataRole.DecorationRole and column == "Name":
-            sectors = directory["sectors"].iat[row]
-            return self._icons.get(sectors[0]) if len(sectors) else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        taxonomy = self._model.taxonomy
-        if column == "Name":
-            return directory["name"].iat[row]
-        if column == "Type":
-            return taxonomy.agency_types.label(directory["type"].iat[row])
-        if column == "Country":
-            return country_name(directory["country"].iat[row])
-        if column == "City":
-            return directory["city"].iat[row]
-        if column == "Sectors":
-            return ", ".join(taxonomy.sectors.label(c) for c in directory["sectors"].iat[row])
-        return directory["website"].iat[row]
+            return self._ids[row]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            return self._icons.get(self._primary[row])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[index.column()][row]
+        return None
 
-    def proxy_row_of(self, agency_id: str) -> int | None:
-        """Row of ``agency_id`` in this (unsorted) model, if shown."""
-        hits = np.flatnonzero(self._rows == self._model.row_of(agency_id))
-        return int(hits[0]) if len(hits) else None
+    def row_of(self, agency_id: str) -> int | None:
+        """Row showing ``agency_id``, if it passes the filters."""
+        if not self._position:
+            self._position = {self._ids[r]: i for i, r in enumerate(self._rows.tolist())}
+        return self._position.get(agency_id)
 
 
 class AgencyTable(QTableView):
@@ -78,11 +114,7 @@ class AgencyTable(QTableView):
         super().__init__(parent)
         self._model = model
         self.table_model = AgencyTableModel(model, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSortLocaleAware(True)
-        self.setModel(self.proxy)
+        self.setModel(self.table_model)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,10 +139,7 @@ class AgencyTable(QTableView):
 
     def row_of(self, agency_id: str) -> int | None:
         """The view row showing ``agency_id``, if shown."""
-        source_row = self.table_model.proxy_row_of(agency_id)
-        if source_row is None:
-            return None
-        return self.proxy.mapFromSource(self.table_model.index(source_row, 0)).row()
+        return self.table_model.row_of(agency_id)
 
     def _on_view_selection_changed(self, *_args) -> None:
         agency_id = self.selected_id()
@@ -125,7 +154,7 @@ class AgencyTable(QTableView):
         selection.clearSelection()
         row = self.row_of(agency_id) if agency_id else None
         if row is not None:
-            index = self.proxy.index(row, 0)
+            index = self.table_model.index(row, 0)
             selection.select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                              | QItemSelectionModel.SelectionFlag.Rows)
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)

@@ -42,10 +42,17 @@ HIT_RADIUS_PX = 10
 
 
 def _render(fig: Figure) -> QImage:
+    """Draw ``fig`` and wrap its pixels in a QImage without copying them.
+
+    The image shares the Agg buffer, so the caller keeps the figure alive as
+    long as the image is shown, and a figure that is drawn again gets a new image.
+    """
     canvas = fig.canvas
     canvas.draw()
     buffer = canvas.buffer_rgba()
-    return QImage(buffer, buffer.shape[1], buffer.shape[0], QImage.Format.Format_RGBA8888).copy()
+    image = QImage(buffer, buffer.shape[1], buffer.shape[0], QImage.Format.Format_RGBA8888)
+    image._buffer = buffer  # keeps the pixels alive as long as the image
+    return image
 
 
 class MapCanvas(QWidget):
@@ -78,6 +85,8 @@ class MapCanvas(QWidget):
         self._image: QImage | None = None
         self._image_view: MapView | None = None
         self._overlay: QImage | None = None
+        self._overlay_key: tuple | None = None
+        self._overlay_frame = None
         self._inset_rect: QRectF | None = None
         self._artists: MapArtists | None = None
         self._agency_artists: AgencyArtists | None = None
@@ -192,12 +201,24 @@ class MapCanvas(QWidget):
         self.rendered.emit(time.perf_counter() - started)
 
     def render_agencies(self) -> None:
-        """Draw the filtered agencies for the rendered view into the overlay image."""
+        """Draw the filtered agencies for the rendered view into the overlay image.
+
+        The overlay's figure and axes are kept while the view stays the same:
+        creating matplotlib axes costs more than drawing a hundred markers.
+        """
         started = time.perf_counter()
-        fig = self._figure()
-        fig.patch.set_alpha(0.0)
-        frame = setup_map_axes(fig, self._image_view, self._style, inset=self._artists.inset_ax is not None,
-                               transparent=True)
+        key = (self._image_view, self.devicePixelRatioF(), self._artists.inset_ax is not None)
+        if self._overlay_key != key:
+            fig = self._figure()
+            fig.patch.set_alpha(0.0)
+            self._overlay_frame = setup_map_axes(fig, self._image_view, self._style, inset=key[2], transparent=True)
+            self._overlay_key = key
+        frame = self._overlay_frame
+        for ax in (frame.ax, frame.inset_ax):
+            if ax is not None:
+                for artist in [*ax.collections, *ax.texts, *ax.images]:
+                    artist.remove()
+        fig = frame.ax.figure
         placer = self._artists.placer.copy_for(fig.canvas.get_renderer()) if self._artists.placer else None
         # The legend is a widget over the map (MapLegend), and labels are capped: typesetting
         # text is the slowest part of a redraw, and a filter change must repaint within 100 ms.

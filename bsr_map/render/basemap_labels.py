@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 
-from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.labels import LabelPlacer, text_size
 from bsr_map.render.style import MapStyle
 
 #: A city is labelled when its population reaches this many people per metre of
@@ -59,6 +59,12 @@ class _Label:
     bounds: tuple | None = None  # a country's extent, to drop names too big for it
 
 
+class _Row(dict):
+    """A record whose fields read as attributes too."""
+
+    __getattr__ = dict.__getitem__
+
+
 def label_name(row, lang: str) -> str:
     """The feature's name in ``lang``, falling back to English."""
     value = row.get("name_en") if lang == "en" else row.get(f"name_{lang}")
@@ -96,7 +102,9 @@ def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
 
 def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
     labels = []
-    for _, row in countries.iterrows():
+    for row in countries.drop(columns="geometry").assign(bounds=list(countries.geometry.bounds.itertuples(
+            index=False, name=None))).to_dict("records"):
+        row = _Row(row)
         context = row.role == "context"
         size = style.country_font_size + max(0, 4 - int(row.labelrank)) * 0.8 - (1.0 if context else 0.0)
         props = dict(
@@ -105,7 +113,7 @@ def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
         )
         rank = (4 if context else 1, int(row.labelrank), row.iso_a2)
         labels.append(_Label(rank, row.label_x, row.label_y, spaced_caps(label_name(row, lang)), props,
-                             COUNTRY_LABEL_POSITIONS, bounds=row.geometry.bounds))
+                             COUNTRY_LABEL_POSITIONS, bounds=row.bounds))
     return labels
 
 
@@ -194,7 +202,7 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
             # A country too small for its name at this zoom keeps no label.
             x0, y0, x1, y1 = label.bounds
             (px0, _), (px1, _) = to_display([(x0, y0), (x1, y1)])
-            if text.get_window_extent(placer.renderer).width > 1.6 * (px1 - px0):
+            if text_size(text, placer.renderer)[0] > 1.6 * (px1 - px0):
                 text.remove()
                 continue
         if placer.place(text, label.positions):

@@ -48,6 +48,7 @@ class LabelPlacer:
     limits: tuple[float, float, float, float] | None = None  # labels must lie inside (the map's box)
     _boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     _text_only: list[tuple[float, float, float, float]] = field(default_factory=list)
+    _arrays: dict = field(default_factory=dict, repr=False)  # numpy copies of the lists, rebuilt when they grow
 
     def reserve(self, x0: float, y0: float, x1: float, y1: float, *, text_only: bool = False) -> None:
         """Mark a display-space box as taken (for example a marker).
@@ -63,16 +64,24 @@ class LabelPlacer:
 
     def fits(self, box: tuple[float, float, float, float], *, text: bool = False) -> bool:
         """True when ``box`` overlaps no placed box (nor, for ``text``, a text-only box)."""
-        taken = self._boxes + self._text_only if text else self._boxes
-        if not taken:
+        boxes = self._as_array(text)
+        if not len(boxes):
             return True
-        boxes = np.asarray(taken)
         x0, y0, x1, y1 = box
         p = self.padding
         overlap = (
             (boxes[:, 0] < x1 + p) & (boxes[:, 2] > x0 - p) & (boxes[:, 1] < y1 + p) & (boxes[:, 3] > y0 - p)
         )
         return not bool(overlap.any())
+
+    def _as_array(self, text: bool) -> np.ndarray:
+        count = len(self._boxes) + (len(self._text_only) if text else 0)
+        cached = self._arrays.get(text)
+        if cached is None or len(cached) != count:
+            taken = self._boxes + self._text_only if text else self._boxes
+            cached = np.asarray(taken, dtype=float).reshape(-1, 4)
+            self._arrays[text] = cached
+        return cached
 
     def inside(self, box: tuple[float, float, float, float]) -> bool:
         """True when ``box`` lies within the limits (always, without limits)."""

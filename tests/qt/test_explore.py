@@ -14,8 +14,8 @@ from bsr_map.directory import write_directory
 
 
 def table_ids(window):
-    table = window.table
-    return {table.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(table.proxy.rowCount())}
+    model = window.table.model()
+    return {model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(model.rowCount())}
 
 
 def wait_agencies(qtbot, window):
@@ -179,3 +179,18 @@ def test_on_screen_legend_lists_what_the_map_shows(window, bundled_directory, qt
     qtbot.waitUntil(lambda: legend.height() >= legend.sizeHint().height())
     assert legend.isVisible() and legend.geometry().right() <= window.canvas.width()
     assert legend.width() >= legend.sizeHint().width() and legend.height() >= legend.sizeHint().height()
+
+
+def test_table_sorts_by_any_column_both_ways(window):
+    table = window.table
+    model = table.model()
+    table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # City
+    cities = [model.index(r, 3).data() for r in range(model.rowCount())]
+    from bsr_map.filtering import search_key
+
+    assert cities == sorted(cities, key=search_key)
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert names == sorted(names, key=search_key, reverse=True)
+    window.model.select("lv-liaa")
+    assert table.selected_id() == "lv-liaa"

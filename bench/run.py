@@ -1,0 +1,230 @@
+"""bsr-map benchmarks: what users wait for, measured, with the budget beside each figure.
+
+Run with ``./run-bench`` (all sizes, repeated runs) or ``./run-bench --smoke``
+(small sizes, one run: CI uses it so the suite cannot rot; it checks that the
+suite runs, not how fast). Each figure is the median of repeated runs with the
+spread (min–max). Results go to stdout as a table and to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: Budgets from the issues, in seconds (memory in MB).
+BUDGETS = {
+    "start to first painted map": 1.5,
+    "basemap load (home-view layers)": None,
+    "filter change, bundled directory": 0.100,
+    "filter change, 10,000 agencies": 0.100,
+    "filter change, 100,000 agencies": 0.100,
+    "frame during a gesture, 1600x1000": 0.016,
+    "redraw after a gesture, 1600x1000": 0.100,
+    "peak memory, GUI with bundled directory (MB)": 400,
+    "peak memory, GUI with 100,000 agencies (MB)": 400,
+}
+
+
+def measure(fn, repeats: int, warmup: int = 1) -> list[float]:
+    """Seconds per call of ``fn`` over ``repeats`` runs, after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def bench_startup(repeats: int) -> list[float]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BSR_MAP_SETTINGS_DIR=str(ROOT / "bench" / "results"))
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-m", "bsr_map", "gui", "--quit-after-first-paint"],
+                             capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+        runs.append(float(out.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+def bench_basemap_load(repeats: int) -> list[float]:
+    from bsr_map.basemap import load_basemap
+
+    def load():
+        basemap = load_basemap()
+        for name in ("countries", "borders", "lakes", "admin1", "inset_countries", "inset_lakes"):
+            basemap.layer(name, "2500m")
+        basemap.layer("cities")
+        basemap.layer("seas")
+
+    return measure(load, repeats)
+
+
+def _settle(seconds: float = 0.4) -> None:
+    """Let Qt show the window and fire pending timers (the resize redraw) before timing."""
+    from PySide6.QtWidgets import QApplication
+
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _window(directory, size):
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.explore import ExploreModel
+    from bsr_map.qt.main_window import MainWindow
+
+    model = ExploreModel(directory, load_taxonomy())
+    window = MainWindow(load_basemap(), model)
+    window.resize(*size)
+    window.show()
+    _settle()
+    window.canvas.repaint()
+    return window
+
+
+def bench_filter(directory, repeats: int) -> list[float]:
+    """A country ticked or unticked, until the map and the table have repainted."""
+    from PySide6.QtWidgets import QApplication
+
+    window = _window(directory, (1280, 800))
+    country = directory["country"].value_counts().index[0]
+
+    def toggle():
+        window.model.toggle("countries", country)
+        window.canvas.repaint()
+        window.table.viewport().repaint()
+        QApplication.processEvents()
+
+    times = measure(toggle, repeats)
+    window.close()
+    return times
+
+
+def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.explore import ExploreModel
+    from bsr_map.qt.map_canvas import MapCanvas
+
+    canvas = MapCanvas(load_basemap(), ExploreModel(directory, load_taxonomy()))
+    canvas.resize(1600, 1000)
+    canvas.show()
+    _settle()
+    canvas.repaint()
+    step = [0]
+
+    def frame():
+        step[0] += 1
+        canvas.set_view(canvas.view.panned(3 if step[0] % 2 else -3, 2))
+        canvas.repaint()
+
+    def redraw():
+        canvas.set_view(canvas.view.zoomed(1.1 if step[0] % 2 else 1 / 1.1), redraw_now=True)
+        step[0] += 1
+        canvas.repaint()
+
+    frames = measure(frame, repeats * 10)
+    redraws = measure(redraw, repeats)
+    canvas.close()
+    return frames, redraws
+
+
+def bench_memory(count: int) -> float:
+    """Peak resident memory (MB) of a process that opens the GUI with ``count`` agencies (0 = bundled)."""
+    code = f"""
+import os, resource, sys
+sys.path.insert(0, {str(ROOT)!r})
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from bench.run import _window, synthetic
+from bsr_map.directory import load_directory
+directory = load_directory() if {count} == 0 else synthetic({count})
+window = _window(directory, (1280, 800))
+app.processEvents()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+    env = dict(os.environ, BSR_MAP_SETTINGS_DIR=str(ROOT / "bench" / "results"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def synthetic(count: int):
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.directory.synthetic import synthetic_directory
+
+    return synthetic_directory(count, load_basemap(), load_taxonomy())
+
+
+def summarise(name: str, values: list[float], unit: str = "s") -> dict:
+    return {"name": name, "median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": len(values), "unit": unit, "budget": BUDGETS.get(name)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="small sizes, one run each (for CI)")
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (keeps Qt alive)
+    from bsr_map.directory import load_directory
+
+    repeats = 1 if args.smoke else 7
+    big, huge = (1_000, 2_000) if args.smoke else (10_000, 100_000)
+    bundled = load_directory()
+    results = [summarise("start to first painted map", bench_startup(1 if args.smoke else 5)),
+               summarise("basemap load (home-view layers)", bench_basemap_load(repeats)),
+               summarise("filter change, bundled directory", bench_filter(bundled, repeats))]
+    big_directory = synthetic(big)
+    results.append(summarise(f"filter change, {big:,} agencies", bench_filter(big_directory, repeats)))
+    huge_directory = synthetic(huge)
+    results.append(summarise(f"filter change, {huge:,} agencies", bench_filter(huge_directory, repeats)))
+    frames, redraws = bench_gesture(bundled, repeats)
+    results.append(summarise("frame during a gesture, 1600x1000", frames))
+    results.append(summarise("redraw after a gesture, 1600x1000", redraws))
+    results.append(summarise("peak memory, GUI with bundled directory (MB)", [bench_memory(0)], "MB"))
+    results.append(summarise(f"peak memory, GUI with {huge:,} agencies (MB)", [bench_memory(huge)], "MB"))
+
+    print(f"{'benchmark':48} {'median':>9} {'min':>9} {'max':>9} {'budget':>8}  runs")
+    for r in results:
+        scale, unit = (1000.0, "ms") if r["unit"] == "s" and r["median"] < 1 else (1.0, r["unit"])
+        budget = "" if r["budget"] is None else (f"{r['budget'] * scale:g}{unit}" if r["unit"] == "s"
+                                                  else f"{r['budget']:g}{unit}")
+        flag = " OVER" if r["budget"] is not None and r["median"] > r["budget"] else ""
+        print(f"{r['name']:48} {r['median'] * scale:8.1f}{unit:>1} {r['min'] * scale:8.1f} {r['max'] * scale:8.1f} "
+              f"{budget:>8}  {r['runs']}{flag}")
+    report = {"date": dt.date.today().isoformat(), "machine": f"{platform.node()} {platform.machine()}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}", "smoke": args.smoke, "results": results}
+    out = args.json or ROOT / "bench" / "results" / ("smoke.json" if args.smoke else "latest.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
