@@ -161,7 +161,11 @@ from bsr_map.directory import load_directory
 directory = load_directory() if {count} == 0 else synthetic({count})
 window = _window(directory, (1280, 800))
 app.processEvents()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+try:  # the high-water mark of this process's memory; ru_maxrss would carry the parent's over the fork
+    with open("/proc/self/status") as fh:
+        print(next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024)
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * (1024 if sys.platform == "darwin" else 1)))
 """
     env = dict(os.environ, BSR_MAP_SETTINGS_DIR=str(ROOT / "bench" / "results"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)

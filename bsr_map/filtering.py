@@ -79,7 +79,13 @@ class AgencyIndex:
     sector_codes: list[str]
     sector_matrix: np.ndarray  # bool, agencies × sectors
     search_text: np.ndarray  # folded text of the search fields, one string per agency
+    primary: np.ndarray = None  # index into sector_codes of each agency's first sector, -1 for none
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Integer codes make counting a bincount instead of a sort of strings.
+        self._country_values, self._country_codes = np.unique(self.countries.astype(str), return_inverse=True)
+        self._type_values, self._type_codes = np.unique(self.types.astype(str), return_inverse=True)
 
     @classmethod
     def build(cls, directory: gpd.GeoDataFrame, sector_codes: list[str]) -> "AgencyIndex":
@@ -91,13 +97,21 @@ class AgencyIndex:
                 if code in column:
                     matrix[row, column[code]] = True
         joined = directory[list(SEARCH_FIELDS)].astype(str).agg(" \u241e ".join, axis=1) if len(directory) else []
+        primary = np.array([column.get(s[0], -1) if len(s) else -1 for s in directory["sectors"]], dtype=np.intp)
         return cls(
             countries=directory["country"].to_numpy(dtype=object),
             types=directory["type"].to_numpy(dtype=object),
             sector_codes=list(sector_codes),
             sector_matrix=matrix,
             search_text=np.array([search_key(t) for t in joined], dtype=object),
+            primary=primary,
         )
+
+    def shown(self, mask: np.ndarray) -> tuple[set[str], set[str]]:
+        """Primary sectors and types among the agencies in ``mask`` (what a legend lists)."""
+        primary = np.unique(self.primary[mask])
+        types = np.unique(self._type_codes[mask])
+        return ({self.sector_codes[i] for i in primary if i >= 0}, {str(self._type_values[i]) for i in types})
 
     def __len__(self) -> int:
         return len(self.countries)
@@ -157,9 +171,10 @@ class AgencyIndex:
             for facet in ("countries", "sectors", "types")
         }
         result = {"countries": {}, "types": {}, "sectors": {}}
-        for facet, values in (("countries", self.countries), ("types", self.types)):
-            codes, counts = np.unique(values[without[facet]], return_counts=True)
-            result[facet] = dict(zip(codes.tolist(), counts.tolist()))
+        for facet, codes, values in (("countries", self._country_codes, self._country_values),
+                                     ("types", self._type_codes, self._type_values)):
+            counts = np.bincount(codes[without[facet]], minlength=len(values))
+            result[facet] = {v: int(n) for v, n in zip(values.tolist(), counts) if n}
         base = without["sectors"]
         if state.sector_mode == SECTOR_ALL and state.sectors:
             base = base & masks["sectors"]

@@ -62,7 +62,7 @@ class MapLegend(QFrame):
             item = self._grid.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.entries = legend_entries(self._model.filtered, self._model.taxonomy)
+        self.entries = legend_entries(None, self._model.taxonomy, shown=self._model.index.shown(self._model.mask))
         title = QLabel("<b>Agencies</b>")
         self._grid.addWidget(title, 0, 0, 1, 2)
         for row, entry in enumerate(self.entries, start=1):

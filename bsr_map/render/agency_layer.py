@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
@@ -107,12 +108,17 @@ def spread_colocated(display_xy: np.ndarray, radius_px: float) -> np.ndarray:
     return out
 
 
+def primary_sectors(agencies: gpd.GeoDataFrame) -> np.ndarray:
+    """Each agency's primary (first) sector code, "" when it has none."""
+    return np.array([s[0] if len(s) else "" for s in agencies["sectors"].to_numpy()], dtype=object)
+
+
 def sector_rgba(primary: np.ndarray, taxonomy: Taxonomy) -> np.ndarray:
     """RGBA rows for an array of primary-sector codes (grey for an unknown code)."""
     codes = list(taxonomy.sectors.codes)
     palette = np.array([to_rgba(taxonomy.sectors[c].color) for c in codes] + [to_rgba("#888888")])
-    lookup = {c: i for i, c in enumerate(codes)}
-    return palette[np.fromiter((lookup.get(c, len(codes)) for c in primary), dtype=np.intp, count=len(primary))]
+    index = pd.Categorical(primary, categories=codes).codes  # -1 (the grey row) for unknown codes
+    return palette[index]
 
 
 def _raster_markers(ax: Axes, display_xy: np.ndarray, rgba: np.ndarray) -> None:
@@ -187,8 +193,7 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
     n = len(agencies)
     in_inset = (agencies["country"].to_numpy() == "IS") if (inset_ax is not None and n) else np.zeros(n, bool)
     x, y = _positions(agencies, in_inset)
-    primary = np.array([s[0] if len(s) else "" for s in agencies["sectors"].to_numpy()], dtype=object)
-    rgba = sector_rgba(primary, taxonomy)
+    rgba = sector_rgba(primary_sectors(agencies), taxonomy)
     types = agencies["type"].to_numpy(dtype=object)
     ids = agencies["id"].to_numpy(dtype=object)
     size = marker_size(n)
@@ -281,10 +286,16 @@ class LegendEntry:
     marker: str
 
 
-def legend_entries(agencies: gpd.GeoDataFrame, taxonomy: Taxonomy) -> list[LegendEntry]:
-    """The legend of exactly what is drawn: primary sectors present, then types present."""
-    primary = {s[0] for s in agencies["sectors"] if len(s)}
-    types = set(agencies["type"])
+def legend_entries(agencies: gpd.GeoDataFrame | None, taxonomy: Taxonomy, *,
+                   shown: tuple[set[str], set[str]] | None = None) -> list[LegendEntry]:
+    """The legend of exactly what is drawn: primary sectors present, then types present.
+
+    ``shown`` (primary sector codes, type codes) may be given instead of
+    ``agencies`` when they are already known, e.g. from the filter index.
+    """
+    if shown is None:
+        shown = ({s[0] for s in agencies["sectors"].to_numpy() if len(s)}, set(agencies["type"].unique()))
+    primary, types = shown
     entries = [LegendEntry("sector", c, taxonomy.sectors[c].label, taxonomy.sectors[c].color, "o")
                for c in taxonomy.sectors.codes if c in primary]
     entries += [LegendEntry("type", t, taxonomy.agency_types[t].label, TYPE_LEGEND_GREY, TYPE_MARKERS[t])
