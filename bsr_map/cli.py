@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from bsr_map.directory import commands as directory_commands
+from bsr_map.export import commands as export_commands
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window after the first paint and exit")
     gui.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1600x1000")
     directory_commands.add_parser(sub)
+    export_commands.add_parser(sub)
     return parser
 
 
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0] not in ("gui", "directory", "-h", "--help"):
+    if not argv or argv[0] not in ("gui", "directory", "export-map", "-h", "--help"):
         argv = ["gui", *argv]  # "bsr-map", "bsr-map FILE" and "bsr-map --option" open the window
     args = parser.parse_args(argv)
     if args.command == "gui":
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(args.file, quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot, size=args.size)
     if args.command == "directory":
         return directory_commands.run(args)
+    if args.command == "export-map":
+        return export_commands.run(args)
     parser.print_help()
     return 2
 

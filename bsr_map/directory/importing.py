@@ -14,7 +14,7 @@ from bsr_map.basemap import Basemap, load_basemap
 from bsr_map.directory.location import CountryLocator, check_location
 from bsr_map.directory.model import make_directory
 from bsr_map.directory.readers import read_table
-from bsr_map.directory.schema import FIELDS, Problem, validate_record
+from bsr_map.directory.schema import FIELDS, Problem, country_name, validate_record
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.paths import geodata_dir
 
@@ -74,7 +74,7 @@ def _default_locator() -> CountryLocator:
 
 
 def _country_names() -> dict[str, str]:
-    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    return {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries}
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxonomy | None = None,

@@ -122,6 +122,12 @@ def country_code(value: str) -> str | None:
         return None
 
 
+def country_name(code: str) -> str:
+    """English short name of an ISO 3166-1 alpha-2 code ("DE" -> "Germany")."""
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
 def language_code(value: str) -> str | None:
     """ISO 639-1 code for a language code or English name ("German" -> "de")."""
     text = str(value).strip()

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from bsr_map.explore import ExploreModel
 from bsr_map.filtering import search_key
-from bsr_map.qt.filter_panel import country_name, swatch
+from bsr_map.directory.schema import country_name
+from bsr_map.qt.filter_panel import swatch
 
 COLUMNS = ("Name", "Type", "Country", "City", "Sectors", "Website")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

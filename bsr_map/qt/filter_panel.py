@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pycountry
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bsr_map.directory.schema import DIRECTORY_COUNTRIES
+from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
 from bsr_map.explore import ExploreModel
 from bsr_map.filtering import SECTOR_ALL, SECTOR_ANY
 
@@ -34,12 +33,6 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
-
-
-def country_name(code: str) -> str:
-    """English short name of an ISO 3166-1 alpha-2 code."""
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
 
 
 class FilterPanel(QScrollArea):

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.projection import INSET_CRS, MAP_CRS, to_lonlat, from_lonlat
-from bsr_map.render.basemap_labels import halo
+from bsr_map.render.basemap_labels import add_halo
 from bsr_map.render.labels import LabelPlacer
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle
 
@@ -59,6 +59,8 @@ class AgencyArtists:
     display_xy: np.ndarray  # their marker centres in display pixels (origin bottom left)
     labelled: list[str] = field(default_factory=list)  # ids whose label is shown
     unlabelled: list[str] = field(default_factory=list)  # ids in view whose label did not fit
+    numbered: list[tuple[int, str]] = field(default_factory=list)  # (number, id) of agencies shown by number
+    in_view: np.ndarray | None = None  # which agencies lie inside the map (or the inset)
     legend_sectors: list[str] = field(default_factory=list)
     legend_types: list[str] = field(default_factory=list)
     legend: object | None = None
@@ -158,7 +160,7 @@ def _positions(agencies: gpd.GeoDataFrame, in_inset: np.ndarray) -> tuple[np.nda
 def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, style: MapStyle = DEFAULT_STYLE, *,
                   inset_ax: Axes | None = None, selected_id: str | None = None, labels: bool = True,
                   legend: bool = True, placer: LabelPlacer | None = None,
-                  max_labels: int | None = None) -> AgencyArtists:
+                  max_labels: int | None = None, number_unlabelled: bool = False) -> AgencyArtists:
     """Draw ``agencies`` (already filtered) on map axes.
 
     Parameters
@@ -181,6 +183,10 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
     max_labels : int, optional
         Label at most this many agencies (the highest-priority ones); the
         screen caps labels to stay fast, print does not.
+    number_unlabelled : bool
+        Give every agency in view whose label does not fit a numbered marker
+        (numbers run in reading order, top left to bottom right), listed in
+        ``numbered`` for a key beside the map: on paper nothing disappears.
 
     Returns
     -------
@@ -224,13 +230,48 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
         target.scatter([x[i]], [y[i]], s=max(size, 30) * 1.4, c=rgba[i:i + 1],
                        marker=TYPE_MARKERS.get(types[i], "o"), edgecolors="white", linewidths=1.2, zorder=12)
 
-    artists = AgencyArtists(ids=ids, display_xy=display)
+    artists = AgencyArtists(ids=ids, display_xy=display, in_view=_inside(ax, inset_ax, display, in_inset))
     if labels and n:
         _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists,
                         max_labels)
+        if number_unlabelled:
+            _number_unlabelled(ax, inset_ax, x, y, in_inset, display, rgba, style, artists)
     if legend and n:
         _legend(ax, agencies, taxonomy, style, artists)
     return artists
+
+
+def _inside(ax: Axes, inset_ax: Axes | None, display: np.ndarray, in_inset: np.ndarray) -> np.ndarray:
+    inside = np.zeros(len(display), dtype=bool)
+    for target, where in ((ax, ~in_inset), (inset_ax, in_inset)):
+        if target is None:
+            continue
+        box = target.get_window_extent()
+        inside |= where & (display[:, 0] >= box.x0) & (display[:, 0] <= box.x1) & (display[:, 1] >= box.y0) & (
+            display[:, 1] <= box.y1)
+    return inside
+
+
+#: Above this many unlabelled agencies, numbering them would fill the page: the key gives their count instead.
+MAX_NUMBERED = 300
+
+
+def _number_unlabelled(ax, inset_ax, x, y, in_inset, display, rgba, style, artists: AgencyArtists) -> None:
+    labelled = set(artists.labelled)
+    pick = [i for i in np.flatnonzero(artists.in_view) if artists.ids[i] not in labelled]
+    if not pick or len(pick) > MAX_NUMBERED:
+        return
+    # Reading order: bands of about a centimetre from the top, left to right within a band.
+    band = ax.figure.dpi / 2.54
+    pick.sort(key=lambda i: (-round(display[i, 1] / band), display[i, 0]))
+    for number, i in enumerate(pick, start=1):
+        target = inset_ax if in_inset[i] else ax
+        digits = len(str(number))
+        target.scatter([x[i]], [y[i]], s=(8.5 + 2.2 * (digits - 1)) ** 2, c=rgba[i:i + 1], edgecolors="white",
+                       linewidths=0.6, zorder=14, marker="o")
+        target.text(x[i], y[i], str(number), ha="center", va="center_baseline", fontsize=5.2, fontweight="bold",
+                    color="white", fontfamily=style.font_family, zorder=15)
+        artists.numbered.append((number, str(artists.ids[i])))
 
 
 def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists,
@@ -262,14 +303,16 @@ def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, s
             names[i], (x[i], y[i]), xytext=(6, 0), textcoords="offset points",
             fontsize=style.city_font_size + (1.2 if is_selected else 0.4), fontfamily=style.font_family,
             fontweight="bold" if is_selected else "normal", color=style.city_label, zorder=13,
-            path_effects=halo(style, 2.6), annotation_clip=False,
+            annotation_clip=False,
         )
         if is_selected:
             # The selected agency's label always shows: it is placed first and takes its room.
             box = text.get_window_extent(placer.renderer)
             placer.reserve(box.x0, box.y0, box.x1, box.y1)
+            add_halo(text, style, 2.6)
             artists.labelled.append(ids[i])
         elif placer.place(text, LABEL_POSITIONS):
+            add_halo(text, style, 2.6)
             artists.labelled.append(ids[i])
         else:
             artists.unlabelled.append(ids[i])

@@ -89,9 +89,25 @@ def two_lines(text: str) -> str:
     return text[:cut] + "\n" + text[cut + 1:]
 
 
-def halo(style: MapStyle, width: float = 2.4) -> list:
-    """A white outline that keeps a label readable over lines and fills."""
-    return [patheffects.withStroke(linewidth=width, foreground=style.halo)]
+def add_halo(text, style: MapStyle, width: float = 2.4) -> None:
+    """Give a placed label a white outline that keeps it readable over lines and fills.
+
+    On screen the outline is a path effect. For print (``style.halo_underlay``)
+    it is a second, outline-only copy of the label drawn underneath: a path
+    effect would turn the label itself into outlines, and a PDF's names must
+    stay text that can be searched and copied.
+    """
+    if not style.halo_underlay:
+        text.set_path_effects([patheffects.withStroke(linewidth=width, foreground=style.halo)])
+        return
+    under = text.axes.annotate(
+        text.get_text(), text.xy, xytext=text.get_position(), textcoords=text.anncoords,
+        fontproperties=text.get_fontproperties(), color=style.halo, ha=text.get_horizontalalignment(),
+        va=text.get_verticalalignment(), rotation=text.get_rotation(), linespacing=text.get_linespacing(),
+        zorder=text.get_zorder() - 0.01, annotation_clip=False,
+        path_effects=[patheffects.Stroke(linewidth=width, foreground=style.halo)],
+    )
+    under.set_clip_on(text.get_clip_on())
 
 
 def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
@@ -109,7 +125,7 @@ def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
         size = style.country_font_size + max(0, 4 - int(row.labelrank)) * 0.8 - (1.0 if context else 0.0)
         props = dict(
             fontsize=size, color=style.context_label if context else style.country_label,
-            fontweight="normal" if context else "bold", zorder=7, path_effects=halo(style, 2.0),
+            fontweight="normal" if context else "bold", zorder=7, halo=2.0,
         )
         rank = (4 if context else 1, int(row.labelrank), row.iso_a2)
         labels.append(_Label(rank, row.label_x, row.label_y, spaced_caps(label_name(row, lang)), props,
@@ -147,8 +163,7 @@ def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view
         else:
             group = 5
         props = dict(fontsize=style.capital_font_size if capital[i] else style.city_font_size,
-                     color=style.city_label, fontweight="bold" if capital[i] else "normal", zorder=8,
-                     path_effects=halo(style))
+                     color=style.city_label, fontweight="bold" if capital[i] else "normal", zorder=8, halo=2.4)
         labels.append(_Label((group, -int(population[i])), xs[i], ys[i], cities["name"].iat[i], props,
                              CITY_LABEL_POSITIONS, "capital" if capital[i] else "city"))
     return labels
@@ -196,8 +211,10 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
         if label.dot and not placer.fits(dot_box):
             artists.hidden_labels.append(label.text)
             continue
+        props = dict(label.props)
+        halo_width = props.pop("halo", None)
         text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points",
-                           fontfamily=style.font_family, annotation_clip=False, **label.props)
+                           fontfamily=style.font_family, annotation_clip=False, **props)
         if label.bounds is not None:
             # A country too small for its name at this zoom keeps no label.
             x0, y0, x1, y1 = label.bounds
@@ -206,6 +223,8 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
                 text.remove()
                 continue
         if placer.place(text, label.positions):
+            if halo_width:
+                add_halo(text, style, halo_width)
             artists.labels.append(text)
             if label.dot:
                 placer.reserve(*dot_box)

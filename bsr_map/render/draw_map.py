@@ -19,7 +19,7 @@ from bsr_map.basemap import Basemap, lod_for_resolution
 from bsr_map.mapview import MapView, home_view
 from bsr_map.projection import INSET_FRAME
 from bsr_map.render.geometry_paths import line_path, polygon_paths
-from bsr_map.render.basemap_labels import capital_markers, draw_basemap_labels, halo, label_name, spaced_caps
+from bsr_map.render.basemap_labels import add_halo, capital_markers, draw_basemap_labels, label_name, spaced_caps
 from bsr_map.render.labels import LabelPlacer
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts
 
@@ -84,7 +84,7 @@ def draw_map(
         raise ValueError(f"Unknown label language {lang!r}; choose one of {', '.join(LABEL_LANGUAGES)}")
     frame = setup_map_axes(target, view, style, inset=inset)
     ax, lod = frame.ax, lod_for_resolution(frame.metres_per_pixel)
-    _draw_land(ax, basemap, "", lod, style)
+    draw_land(ax, basemap, lod, style)
     renderer = ax.figure.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
     placer = LabelPlacer(renderer, limits=(box.x0, box.y0, box.x1, box.y1))
@@ -165,8 +165,11 @@ def _axes_pixel_size(ax: Axes) -> tuple[float, float]:
     return bbox.width * fig_w, bbox.height * fig_h
 
 
-def _draw_land(ax: Axes, basemap: Basemap, prefix: str, lod: str, style: MapStyle) -> None:
-    """Countries, administrative lines, lakes and borders, bottom to top."""
+def draw_land(ax: Axes, basemap: Basemap, lod: str, style: MapStyle = DEFAULT_STYLE, *, prefix: str = "") -> None:
+    """Draw countries, administrative lines, lakes and borders (bottom to top) at one level of detail.
+
+    ``prefix="inset_"`` draws the Iceland inset's layers instead of the main map's.
+    """
     countries = basemap.layer(f"{prefix}countries", lod)
     paths = basemap.derived(f"{prefix}countries_{lod}", lambda: polygon_paths(countries.geometry.values))
     fills = [style.land_colour(role) for role in countries["role"]]
@@ -221,7 +224,7 @@ def _draw_inset(inset_ax: Axes, basemap: Basemap, style: MapStyle, lang: str, pl
     xmin, _, xmax, _ = INSET_FRAME
     width_px = inset_ax.get_window_extent().width
     lod = lod_for_resolution((xmax - xmin) / max(width_px, 1.0))
-    _draw_land(inset_ax, basemap, "inset_", lod, style)
+    draw_land(inset_ax, basemap, lod, style, prefix="inset_")
     if placer is not None:
         bbox = inset_ax.get_window_extent(placer.renderer)
         placer.reserve(bbox.x0, bbox.y0, bbox.x1, bbox.y1)
@@ -233,7 +236,8 @@ def _draw_inset(inset_ax: Axes, basemap: Basemap, style: MapStyle, lang: str, pl
         )
         for _, city in basemap.layer("inset_cities").iterrows():
             capital_markers(inset_ax, [city.geometry.x], [city.geometry.y], style)
-            inset_ax.annotate(city["name"], (city.geometry.x, city.geometry.y), xytext=(5, -2),
-                              textcoords="offset points", fontsize=style.capital_font_size, fontweight="bold",
-                              fontfamily=style.font_family, color=style.city_label, va="top",
-                              path_effects=halo(style), zorder=8)
+            name = inset_ax.annotate(city["name"], (city.geometry.x, city.geometry.y), xytext=(5, -2),
+                                     textcoords="offset points", fontsize=style.capital_font_size,
+                                     fontweight="bold", fontfamily=style.font_family, color=style.city_label,
+                                     va="top", zorder=8)
+            add_halo(name, style)

@@ -59,8 +59,16 @@ class LabelPlacer:
         (self._text_only if text_only else self._boxes).append((x0, y0, x1, y1))
 
     def copy_for(self, renderer) -> "LabelPlacer":
-        """A placer for another figure of the same pixel size, with the same boxes taken."""
-        return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes), list(self._text_only))
+        """A placer for another figure of the same pixel size, with the same labels and symbols taken.
+
+        Text-only boxes are left behind: they keep the basemap's names off the
+        agency markers, and must not keep the agencies' own names away.
+        """
+        return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes))
+
+    def without_text_only(self) -> "LabelPlacer":
+        """The same placer, for the same figure, without its text-only boxes."""
+        return self.copy_for(self.renderer)
 
     def fits(self, box: tuple[float, float, float, float], *, text: bool = False) -> bool:
         """True when ``box`` overlaps no placed box (nor, for ``text``, a text-only box)."""

@@ -7,6 +7,7 @@ Sizes are in points so a map keeps its proportions on screen and on paper.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,17 +16,22 @@ from matplotlib import font_manager
 from bsr_map.paths import resources_dir
 
 FONT_FAMILY = "Noto Sans"
+#: Families tried in order for every glyph: Noto Sans covers Latin, Greek and
+#: Cyrillic; IPAexGothic covers Japanese, so no label renders as empty boxes.
+FONT_FAMILIES = (FONT_FAMILY, "IPAexGothic")
 
 
 @lru_cache(maxsize=None)
 def register_fonts() -> str:
-    """Register the bundled fonts with matplotlib and return the family name.
+    """Register the bundled fonts with matplotlib and return the main family name.
 
     The map never depends on the fonts of the machine it runs on, so screen and
     print look the same everywhere.
     """
     for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
         font_manager.fontManager.addfont(str(path))
+    # IPAexGothic has no bold face; matplotlib would log each time it substitutes the regular one.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return FONT_FAMILY
 
 
@@ -52,7 +58,9 @@ class MapStyle:
     city_label: str = "#2E2A27"
     city_dot: str = "#2E2A27"
     halo: str = "#FFFFFF"
-    font_family: str = FONT_FAMILY
+    #: Draw label halos as outline copies beneath the labels (print), not as path effects (screen).
+    halo_underlay: bool = False
+    font_family: tuple[str, ...] = FONT_FAMILIES
     country_font_size: float = 9.5
     sea_font_size: float = 8.5
     city_font_size: float = 7.0

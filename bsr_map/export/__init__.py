@@ -1,0 +1,1 @@
+"""Exports: print-ready maps (and, later, directory documents)."""

@@ -1,0 +1,129 @@
+"""The ``bsr-map export-map`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bsr_map.filter_args import OptionError, add_filter_arguments
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(sub) -> None:
+    """Register ``export-map`` on an argparse subparsers object."""
+    parser = sub.add_parser("export-map", help="export a print-ready map (.png, .svg, .pdf)",
+                            description="Export a print-ready map; the format comes from the extension of OUT.")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
+    add_filter_arguments(parser)
+    parser.add_argument("--page", default="A4", help="A5, A4, A3 or Letter (default A4)")
+    parser.add_argument("--page-size", metavar="WxH", help="custom page size in millimetres, e.g. 400x300")
+    parser.add_argument("--orientation", default="landscape", choices=("portrait", "landscape"))
+    parser.add_argument("--margin", type=float, default=10.0, metavar="MM", help="margin in millimetres (default 10)")
+    parser.add_argument("--bleed", action="store_true", help="add 3 mm bleed")
+    parser.add_argument("--crop-marks", action="store_true", help="add crop marks outside the trim")
+    parser.add_argument("--dpi", type=int, default=300, help="resolution of PNG output, 72–600 (default 300)")
+    parser.add_argument("--title", default=None, help="map title")
+    parser.add_argument("--subtitle", default=None, help="subtitle (default: a description of the filters)")
+    parser.add_argument("--lang", default="en", help="label language: en, local, de, pl, sv, ru, ja, …")
+    parser.add_argument("--extent", default="fit", choices=("fit", "region"),
+                        help="zoom to the filtered agencies (fit, the default) or show the whole region")
+    parser.add_argument("--no-inset", action="store_true", help="leave out the Iceland inset")
+    parser.add_argument("--locator", action="store_true", help="add an overview locator map")
+
+
+def _page(args):
+    from bsr_map.export.page import page_spec
+
+    custom = None
+    if args.page_size:
+        try:
+            custom = tuple(float(v) for v in args.page_size.lower().split("x"))
+            if len(custom) != 2:
+                raise ValueError
+        except ValueError:
+            raise OptionError(f"--page-size must be WIDTHxHEIGHT in millimetres, not {args.page_size!r}") from None
+    try:
+        return page_spec(args.page, args.orientation, custom_mm=custom, margin_mm=args.margin, bleed=args.bleed,
+                         crop_marks=args.crop_marks)
+    except ValueError as exc:
+        raise OptionError(str(exc)) from None
+
+
+def check_output(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output of the wrong type or in a folder that cannot be written."""
+    if path.suffix.lower() not in suffixes:
+        raise OptionError(f"cannot write '{path.suffix or path.name}' files here; use {', '.join(suffixes)}")
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise OptionError(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OptionError(f"the folder {folder} is not writable")
+
+
+def load_filtered(args, taxonomy):
+    """The directory named by ``--directory`` (or the bundled one) and the rows the filters leave.
+
+    Returns (agencies, state, source name, latest verification date).
+    """
+    from bsr_map.directory import DirectoryReadError, bundled_directory_path, read_directory
+    from bsr_map.filter_args import filter_state_from_args
+    from bsr_map.filtering import AgencyIndex
+
+    state = filter_state_from_args(args, taxonomy)
+    source = Path(args.directory) if args.directory else bundled_directory_path()
+    try:
+        result = read_directory(source)
+    except DirectoryReadError as exc:
+        raise OptionError(str(exc)) from None
+    if result.problems:
+        for problem in result.problems[:20]:
+            print(problem, file=sys.stderr)
+        raise OptionError(f"{result.summary()}; fix the file, or import its valid rows with "
+                          "'bsr-map directory import --skip-bad-rows' first")
+    directory = result.agencies
+    mask = AgencyIndex.build(directory, taxonomy.sectors.codes).mask(state)
+    agencies = directory[mask]
+    name = "bsr-map bundled directory" if not args.directory else source.name
+    dates = [d for d in agencies["last_verified"] if d]
+    return agencies, state, name, max(dates) if dates else ""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``export-map``; return the exit status."""
+    from bsr_map.atomic import SaveError
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.export.map_export import MAX_DPI, MIN_DPI, export_map
+    from bsr_map.export.map_page import MapPageOptions
+    from bsr_map.filter_args import describe_filters
+    from bsr_map.render.draw_map import LABEL_LANGUAGES
+
+    taxonomy = load_taxonomy()
+    try:
+        check_output(args.output, (".png", ".svg", ".pdf"))
+        if not MIN_DPI <= args.dpi <= MAX_DPI:
+            raise OptionError(f"--dpi must be between {MIN_DPI} and {MAX_DPI}, not {args.dpi}")
+        if args.lang not in LABEL_LANGUAGES:
+            raise OptionError(f"unknown --lang {args.lang!r}; use one of {', '.join(LABEL_LANGUAGES)}")
+        page = _page(args)
+        agencies, state, source, date = load_filtered(args, taxonomy)
+    except OptionError as exc:
+        print(f"bsr-map export-map: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    options = MapPageOptions(page=page, dpi=args.dpi, lang=args.lang, extent=args.extent,
+                             inset=not args.no_inset, locator=args.locator, directory_source=source,
+                             directory_date=date,
+                             subtitle=args.subtitle if args.subtitle is not None else describe_filters(
+                                 state, taxonomy, len(agencies)))
+    if args.title is not None:
+        options.title = args.title
+    try:
+        export_map(args.output, agencies, load_basemap(), taxonomy, options)
+    except SaveError as exc:
+        print(f"bsr-map export-map: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {args.output} ({len(agencies)} agencies)")
+    return EXIT_OK

@@ -1,0 +1,81 @@
+"""The filter options shared by every command that selects agencies.
+
+``--countries``, ``--sectors``, ``--types`` and ``--search`` mean the same in
+``export-map``, ``export-directory`` and ``export-brochure``: they build the
+same :class:`~bsr_map.filtering.FilterState` as the filter panel.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_code, country_name
+from bsr_map.directory.taxonomy import Taxonomy
+from bsr_map.filtering import SECTOR_ALL, SECTOR_ANY, FilterState
+
+
+class OptionError(Exception):
+    """A command-line option has a value the command cannot use (exit status 2)."""
+
+
+def _codes(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--directory`` and the filter options to a subcommand's parser."""
+    parser.add_argument("--directory", help="directory file to use (default: the bundled directory)")
+    parser.add_argument("--countries", metavar="CC,CC", help="ISO codes (or names) of countries, e.g. DE,PL")
+    parser.add_argument("--sectors", metavar="CODE,CODE", help="sector codes, e.g. ict,maritime (any of them)")
+    parser.add_argument("--all-sectors", action="store_true", help="require all of --sectors instead of any")
+    parser.add_argument("--types", metavar="TYPE,TYPE", help="agency type codes, e.g. national_agency,city_agency")
+    parser.add_argument("--search", metavar="TEXT", default="", help="free text in name, city or description")
+
+
+def filter_state_from_args(args: argparse.Namespace, taxonomy: Taxonomy) -> FilterState:
+    """The filter state the options describe.
+
+    Raises
+    ------
+    OptionError
+        Naming an unknown country, sector or type code.
+    """
+    countries = []
+    for text in _codes(args.countries):
+        code = country_code(text)
+        if code not in DIRECTORY_COUNTRIES:
+            raise OptionError(f"unknown country '{text}' in --countries; use one of {', '.join(DIRECTORY_COUNTRIES)}")
+        countries.append(code)
+    sectors = []
+    for text in _codes(args.sectors):
+        code = taxonomy.sectors.code_for(text)
+        if code is None:
+            raise OptionError(f"unknown sector '{text}' in --sectors; use one of {', '.join(taxonomy.sectors.codes)}")
+        sectors.append(code)
+    types = []
+    for text in _codes(args.types):
+        code = taxonomy.agency_types.code_for(text)
+        if code is None:
+            raise OptionError(f"unknown type '{text}' in --types; use one of {', '.join(taxonomy.agency_types.codes)}")
+        types.append(code)
+    return FilterState(frozenset(countries), frozenset(sectors), SECTOR_ALL if args.all_sectors else SECTOR_ANY,
+                       frozenset(types), args.search or "")
+
+
+def describe_filters(state: FilterState, taxonomy: Taxonomy, count: int) -> str:
+    """A one-line description of a filter, for subtitles and headers.
+
+    Examples: "All 67 agencies", "Finland, Estonia · ICT & digital · 9 agencies".
+    """
+    parts = []
+    if state.countries:
+        parts.append(", ".join(sorted(country_name(c) for c in state.countries)))
+    if state.sectors:
+        joiner = " and " if state.sector_mode == SECTOR_ALL else " or "
+        parts.append(joiner.join(taxonomy.sectors.label(c) for c in taxonomy.sectors.codes if c in state.sectors))
+    if state.types:
+        parts.append(", ".join(taxonomy.agency_types.label(t) for t in taxonomy.agency_types.codes if t in state.types))
+    if state.text.strip():
+        parts.append(f"“{state.text.strip()}”")
+    noun = "agency" if count == 1 else "agencies"
+    return " · ".join(parts + [f"{count} {noun}"]) if parts else f"All {count} {noun}"
