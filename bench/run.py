@@ -34,6 +34,8 @@ BUDGETS = {
     "filter change, 100,000 agencies": 0.100,
     "frame during a gesture, 1600x1000": 0.016,
     "redraw after a gesture, 1600x1000": 0.100,
+    "map export A4 300 dpi, PNG": 1.5,
+    "map export A4 300 dpi, PDF": 1.0,
     "peak memory, GUI with bundled directory (MB)": 400,
     "peak memory, GUI with 100,000 agencies (MB)": 400,
 }
@@ -148,6 +150,20 @@ def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
     return frames, redraws
 
 
+def bench_map_export(directory, fmt: str, repeats: int, tmp: Path) -> list[float]:
+    """The whole bundled directory on an A4 landscape page at 300 dpi, written to disk."""
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.export.map_export import export_map
+    from bsr_map.export.map_page import MapPageOptions
+    from bsr_map.export.page import page_spec
+
+    basemap, taxonomy = load_basemap(), load_taxonomy()
+    options = MapPageOptions(page_spec("A4", "landscape"), dpi=300, subtitle="All agencies",
+                             directory_source="bsr-map bundled directory", directory_date="2026-11-21")
+    return measure(lambda: export_map(tmp / f"map.{fmt}", directory, basemap, taxonomy, options), repeats)
+
+
 def bench_memory(count: int) -> float:
     """Peak resident memory (MB) of a process that opens the GUI with ``count`` agencies (0 = bundled)."""
     code = f"""
@@ -211,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     frames, redraws = bench_gesture(bundled, repeats)
     results.append(summarise("frame during a gesture, 1600x1000", frames))
     results.append(summarise("redraw after a gesture, 1600x1000", redraws))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("png", "pdf"):
+            results.append(summarise(f"map export A4 300 dpi, {fmt.upper()}",
+                                     bench_map_export(bundled, fmt, repeats, Path(tmp))))
     results.append(summarise("peak memory, GUI with bundled directory (MB)", [bench_memory(0)], "MB"))
     results.append(summarise(f"peak memory, GUI with {huge:,} agencies (MB)", [bench_memory(huge)], "MB"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from matplotlib import font_manager
 
@@ -28,8 +29,18 @@ def register_fonts() -> str:
     The map never depends on the fonts of the machine it runs on, so screen and
     print look the same everywhere.
     """
-    for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
+    folder = resources_dir() / "fonts"
+    for path in sorted(folder.glob("*.ttf")):
         font_manager.fontManager.addfont(str(path))
+    # A system copy of the same family (e.g. Debian's fonts-noto-core) must not win the match.
+    bundled = {entry.name for entry in font_manager.fontManager.ttflist if Path(entry.fname).parent == folder}
+    font_manager.fontManager.ttflist = [
+        entry for entry in font_manager.fontManager.ttflist
+        if entry.name not in bundled or Path(entry.fname).parent == folder
+    ]
+    clear = getattr(font_manager.fontManager._findfont_cached, "cache_clear", None)  # matplotlib's lookup cache
+    if clear is not None:
+        clear()
     # IPAexGothic has no bold face; matplotlib would log each time it substitutes the regular one.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return FONT_FAMILY
