@@ -93,5 +93,6 @@ def export_map(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basemap, t
             raise ExportCancelled("The export was cancelled; nothing was written.")
 
     atomic_write(path, write, keep_backup=False)
-    step(1.0, "Done")
+    if progress is not None:
+        progress(1.0, "Done")  # written: too late to cancel
     return page

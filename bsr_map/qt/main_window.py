@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.open_action = self._action("&Open directory…", self._on_open_triggered, QKeySequence.StandardKey.Open,
                                         "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
+        self.export_map_action = self._action("&Export map…", self.open_export_dialog, "Ctrl+E",
+                                              "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.home_action = self._action("&Whole region", self.canvas.go_home, "Ctrl+0",
                                         "Show the whole Baltic Sea Region (Ctrl+0)")
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
+        file_menu.addAction(self.export_map_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
         for action in (self.search_action, self.clear_filters_action, self.clear_selection_action):
@@ -136,11 +140,21 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
-        for action in (self.open_action, None, self.home_action, self.fit_action, self.zoom_selection_action,
+        for action in (self.open_action, self.export_map_action, None, self.home_action, self.fit_action, self.zoom_selection_action,
                        self.zoom_in_action, self.zoom_out_action, None, self.clear_filters_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
         self._update_recent_menu()
+
+    def open_export_dialog(self) -> "ExportMapDialog":
+        """Open the map export dialog for the filtered agencies and the current view."""
+        from bsr_map.qt.export_dialog import ExportMapDialog
+
+        dialog = ExportMapDialog(self.model, self.canvas.basemap, self.canvas.view.extent, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.export_dialog = dialog
+        return dialog
 
     # -- navigation -------------------------------------------------------------
     def fit_to_agencies(self) -> None:

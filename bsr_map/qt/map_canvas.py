@@ -114,6 +114,11 @@ class MapCanvas(QWidget):
         return self._view
 
     @property
+    def basemap(self) -> Basemap:
+        """The basemap shown."""
+        return self._basemap
+
+    @property
     def artists(self) -> MapArtists | None:
         """What the last basemap render drew."""
         return self._artists

@@ -1,0 +1,59 @@
+"""The map export dialog: preview, export in the background, cancel."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+
+@pytest.fixture
+def dialog(window, qtbot):
+    window.filter_panel.checkbox("countries", "DK").click()
+    dialog = window.open_export_dialog()
+    qtbot.waitUntil(lambda: getattr(dialog, "preview_image", None) is not None, timeout=20_000)
+    return dialog
+
+
+def test_preview_shows_the_page_in_its_proportions(dialog, qtbot):
+    image = dialog.preview_image
+    assert image.width() / image.height() == pytest.approx(297 / 210, rel=0.01)
+    dialog.orientation.setCurrentText("portrait")
+    qtbot.waitUntil(lambda: dialog.preview_image.width() < dialog.preview_image.height(), timeout=20_000)
+    assert dialog.subtitle.text() == "Denmark · 4 agencies"
+
+
+def test_export_runs_in_the_background_and_writes_the_file(dialog, qtbot, tmp_path):
+    dialog.page.setCurrentText("A5")
+    dialog.title.setText("Denmark for investors")
+    out = tmp_path / "dk.pdf"
+    job = dialog.export_to(out)
+    assert dialog.cancel_button.isVisible() or not job.is_running()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    assert dialog.last_output == out
+    reader = PdfReader(out)
+    assert "Denmark for investors" in reader.pages[0].extract_text()
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(210 / 25.4 * 72, abs=0.05)
+
+
+def test_cancel_leaves_nothing(dialog, qtbot, tmp_path):
+    out = tmp_path / "big.png"
+    dialog.dpi.setValue(600)
+    job = dialog.export_to(out)
+    job.cancel()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    assert not out.exists() and "cancelled" in dialog.status.text()
+
+
+def test_invalid_options_are_a_message_not_a_traceback(dialog, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    dialog.page.setCurrentText("Custom")
+    dialog.custom_w.setValue(60)
+    dialog.custom_h.setValue(60)
+    dialog.margin.setValue(40)
+    assert dialog.export_to("/tmp/never.pdf") is None
+    assert shown and "margins" in shown[0]
