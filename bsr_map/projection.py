@@ -10,7 +10,7 @@ projection ISN93 (EPSG:3057).
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import numpy as np
 from pyproj import Transformer
@@ -33,9 +33,18 @@ REGION_EXTENT = (3_950_000.0, 2_660_000.0, 5_450_000.0, 5_430_000.0)
 INSET_FRAME = (190_000.0, 290_000.0, 780_000.0, 720_000.0)
 
 
-@lru_cache(maxsize=None)
-def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(src, dst, always_xy=True)
+_TRANSFORMERS: dict[tuple[str, str], Transformer] = {}
+#: PROJ crashes when two threads create or use transformations at the same moment
+#: (seen here: segfaults while an export ran in the background); every use is serialised.
+_PROJ_LOCK = threading.RLock()
+
+
+def _transform(src: str, dst: str, a, b):
+    with _PROJ_LOCK:
+        transformer = _TRANSFORMERS.get((src, dst))
+        if transformer is None:
+            transformer = _TRANSFORMERS[(src, dst)] = Transformer.from_crs(src, dst, always_xy=True)
+        return transformer.transform(a, b)
 
 
 def to_lonlat(x, y, crs: str = MAP_CRS):
@@ -53,12 +62,12 @@ def to_lonlat(x, y, crs: str = MAP_CRS):
     tuple
         ``(lon, lat)`` in WGS 84 degrees.
     """
-    return _transformer(crs, LONLAT_CRS).transform(x, y)
+    return _transform(crs, LONLAT_CRS, x, y)
 
 
 def from_lonlat(lon, lat, crs: str = MAP_CRS):
     """Project WGS 84 longitude and latitude to ``crs`` (the main map's by default)."""
-    return _transformer(LONLAT_CRS, crs).transform(lon, lat)
+    return _transform(LONLAT_CRS, crs, lon, lat)
 
 
 def ground_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -260,8 +260,16 @@ class ExportMapDialog(QDialog):
         QMessageBox.warning(self, "Export failed", message)
 
     def reject(self) -> None:
+        self._stop_jobs()
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self._stop_jobs()
+        super().closeEvent(event)
+
+    def _stop_jobs(self) -> None:
+        self._debounce.stop()
         for job in (self.export_job, self._preview_job):
             if job is not None and job.is_running():
                 job.cancel()
-                job.wait()
-        super().reject()
+                job.wait(60.0)

@@ -1,4 +1,11 @@
-"""Run long work (exports, previews) off the UI thread, with progress and cancel."""
+"""Run long work (exports, previews) off the UI thread, with progress and cancel.
+
+All background work runs on one long-lived Python thread, fed by a queue.
+pyproj keeps per-thread PROJ state in ``threading.local``; in threads that Qt
+creates, Python drops that state between calls and PROJ then crashes (seen
+here: segfaults in QThreadPool and QThread workers), so the worker is a plain
+``threading.Thread`` that lives as long as the application.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,37 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+import queue
+
+from PySide6.QtCore import QObject, Signal
+
+_QUEUE: queue.Queue | None = None
+
+
+def _background_queue() -> queue.Queue:
+    """The queue of the application's single background thread, started on first use."""
+    global _QUEUE
+    if _QUEUE is None:
+        _QUEUE = queue.Queue()
+
+        def serve() -> None:
+            while True:
+                task = _QUEUE.get()
+                try:
+                    task()
+                except Exception:  # one failed task must not stop the thread that serves all of them
+                    traceback.print_exc()
+
+        threading.Thread(target=serve, name="bsr-map-background", daemon=True).start()
+    return _QUEUE
 
 
 class Job(QObject):
-    """A function run in its own thread.
+    """A function run on the background thread.
 
     The function is called with ``progress(fraction, message)`` and
-    ``cancelled() -> bool`` keyword arguments. Signals are delivered in the
-    thread that owns the job (the UI thread).
+    ``cancelled() -> bool`` keyword arguments. Signals arrive in the thread
+    that owns the job (the UI thread).
 
     Signals
     -------
@@ -24,6 +53,8 @@ class Job(QObject):
     failed(str)
         A message for the user (the traceback goes to stderr).
     cancelled()
+    finished()
+        After any of the three outcomes.
     """
 
     progress = Signal(float, str)
@@ -31,6 +62,7 @@ class Job(QObject):
     failed = Signal(str)
     cancelled = Signal()
     finished = Signal()
+    _done = Signal(str, object)
 
     def __init__(self, function: Callable, *, cancel_exceptions: tuple[type[BaseException], ...] = (),
                  parent: QObject | None = None):
@@ -38,51 +70,54 @@ class Job(QObject):
         self._function = function
         self._cancel_exceptions = cancel_exceptions
         self._stop = threading.Event()
-        self._thread = QThread()
-        self._runner = _Runner(self)
-        self._runner.moveToThread(self._thread)
-        self._thread.started.connect(self._runner.run)
-        self._runner.done.connect(self._on_runner_done)
+        self._ended = threading.Event()
+        self._started = False
+        self._done.connect(self._on_done)
 
     def start(self) -> None:
-        """Start the work in a background thread."""
-        self._thread.start()
+        """Queue the work on the background thread."""
+        self._started = True
+        _background_queue().put(self._run)
 
     def cancel(self) -> None:
         """Ask the work to stop at its next check."""
         self._stop.set()
 
     def is_running(self) -> bool:
-        """Whether the background thread is still working."""
-        return self._thread.isRunning()
+        """Whether the work has started and not yet ended."""
+        return self._started and not self._ended.is_set()
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the thread ends (for shutdown and tests)."""
-        return self._thread.wait(msecs)
+    def wait(self, seconds: float = 60.0) -> bool:
+        """Block until the work ends (for shutdown and tests)."""
+        return self._ended.wait(seconds) if self._started else True
 
-    def _on_runner_done(self, kind: str, payload) -> None:
-        self._thread.quit()
-        self._thread.wait()
-        {"ok": lambda: self.succeeded.emit(payload), "failed": lambda: self.failed.emit(payload),
-         "cancelled": self.cancelled.emit}[kind]()
-        self.finished.emit()
-
-
-class _Runner(QObject):
-    done = Signal(str, object)
-
-    def __init__(self, job: Job):
-        super().__init__()
-        self._job = job
-
-    def run(self) -> None:
-        job = self._job
+    def _run(self) -> None:
         try:
-            result = job._function(progress=lambda f, m: job.progress.emit(f, m), cancelled=job._stop.is_set)
-        except job._cancel_exceptions:
-            self.done.emit("cancelled", None)
+            result = self._function(progress=self._emit_progress, cancelled=self._stop.is_set)
+        except self._cancel_exceptions:
+            outcome = ("cancelled", None)
         except Exception as exc:  # reported to the user as a message; details to stderr
             traceback.print_exc()
-            self.done.emit("failed", str(exc) or type(exc).__name__)
+            outcome = ("failed", str(exc) or type(exc).__name__)
         else:
-            self.done.emit("ok", result)  # finished work counts, even if cancel came too late
+            outcome = ("ok", result)  # finished work counts, even if cancel came too late
+        self._ended.set()
+        try:
+            self._done.emit(*outcome)
+        except RuntimeError:
+            pass  # the dialog that asked for the work was closed meanwhile
+
+    def _emit_progress(self, fraction: float, message: str) -> None:
+        try:
+            self.progress.emit(fraction, message)
+        except RuntimeError:
+            self._stop.set()  # nobody is listening any more: stop early
+
+    def _on_done(self, kind: str, payload) -> None:
+        if kind == "ok":
+            self.succeeded.emit(payload)
+        elif kind == "failed":
+            self.failed.emit(payload)
+        else:
+            self.cancelled.emit()
+        self.finished.emit()
