@@ -78,6 +78,8 @@ def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_back
         fails; the target is unchanged.
     """
     target = Path(target).absolute()
+    if target.is_symlink():
+        target = target.resolve()  # save through a link to the file it points to, keeping the link
     folder = target.parent
     try:
         folder_exists = folder.is_dir()
@@ -85,11 +87,18 @@ def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_back
         raise SaveError(f"Could not save {target}: {exc.strerror}. The previous file is unchanged.") from exc
     if not folder_exists:
         raise SaveError(f"Could not save {target}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SaveError(f"Could not save {target}: Permission denied (the folder {folder} cannot be written to). "
+                        "The previous file is unchanged.")
+    if target.is_file() and not os.access(target, os.W_OK):
+        raise SaveError(f"Could not save {target}: the file is read-only. The previous file is unchanged.")
     temp = folder / f".{target.stem}.saving-{uuid.uuid4().hex[:8]}{target.suffix}"
     try:
         write(temp)
         if not temp.is_file():
             raise OSError("nothing was written")
+        if target.is_file():
+            shutil.copymode(target, temp)  # the saved file keeps the permissions it had
         _fsync_path(temp)
         if keep_backup and target.is_file():
             backup = backup_path(target)

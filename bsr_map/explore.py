@@ -103,8 +103,8 @@ class ExploreModel:
         self.set_filters(replace(self._filters, sector_mode=mode))
 
     def clear_filters(self) -> None:
-        """Remove every filter."""
-        self.set_filters(FilterState(sector_mode=self._filters.sector_mode))
+        """Remove every filter (sectors go back to any-of)."""
+        self.set_filters(FilterState())
 
     # -- selection -----------------------------------------------------------
     @property

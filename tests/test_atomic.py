@@ -73,3 +73,25 @@ def test_read_only_folder_is_a_clear_error_and_the_old_file_stays():
     finally:
         os.chmod(folder, 0o755)
         shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_a_save_keeps_the_file_mode_and_saves_through_a_link(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    atomic_write(link, lambda p: p.write_text("new"))
+    assert link.is_symlink() and real.read_text() == "new"
+    assert (real.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_read_only_file_is_not_overwritten(tmp_path):
+    target = tmp_path / "locked.csv"
+    target.write_text("keep me")
+    os.chmod(target, 0o444)
+    if os.access(target, os.W_OK):
+        pytest.skip("running as root: every file is writable")
+    with pytest.raises(SaveError, match="read-only"):
+        atomic_write(target, lambda p: p.write_text("new"))
+    assert target.read_text() == "keep me"

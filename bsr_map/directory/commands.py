@@ -57,15 +57,27 @@ def run(args: argparse.Namespace) -> int:
     except DirectoryReadError as exc:
         print(f"bsr-map: error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.action == "validate":
         if result.problems:
             _print_problems(result)
             return EXIT_PROBLEMS
         print(f"{result.source}: {result.total_rows} agencies, no problems")
         return EXIT_OK
+    if output.absolute().resolve() == Path(source).absolute().resolve():
+        print(f"bsr-map: error: {output} is the file being read; write to another file, so nothing is lost",
+              file=sys.stderr)
+        return EXIT_USAGE
     if result.problems and not (args.action == "import" and args.skip_bad_rows):
         _print_problems(result)
-        print(f"Nothing was written to {output}: fix the rows above or use --skip-bad-rows.", file=sys.stderr)
+        hint = "fix the rows above or use --skip-bad-rows" if args.action == "import" else (
+            "fix the rows above, or import the valid rows with 'bsr-map directory import --skip-bad-rows'")
+        print(f"Nothing was written to {output}: {hint}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not len(result.agencies):
+        _print_problems(result)
+        print(f"Nothing was written to {output}: no row is valid.", file=sys.stderr)
         return EXIT_PROBLEMS
     if result.problems:
         _print_problems(result)

@@ -42,6 +42,9 @@ class ImportResult:
         Schema field -> column name found in the file.
     unknown_columns : list of str
         Columns that match no field; they are not imported.
+    warnings : list of str
+        What the user should know that does not make a row bad (columns not
+        imported, the code page a file was read in).
     """
 
     source: str
@@ -50,6 +53,7 @@ class ImportResult:
     total_rows: int = 0
     columns: dict = field(default_factory=dict)
     unknown_columns: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -78,7 +82,8 @@ def _country_names() -> dict[str, str]:
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxonomy | None = None,
-                  basemap: Basemap | None = None, today: dt.date | None = None) -> ImportResult:
+                  basemap: Basemap | None = None, today: dt.date | None = None,
+                  extra_problems: list[Problem] = ()) -> ImportResult:
     """Validate raw rows (schema field -> value, plus ``lat`` and ``lon``).
 
     Parameters
@@ -90,6 +95,8 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     basemap : Basemap, optional
         Country polygons for the point-in-country check; the bundled basemap by default.
     today : datetime.date, optional
+    extra_problems : list of Problem
+        Problems a reader found in rows (e.g. shifted columns); those rows are bad too.
 
     Returns
     -------
@@ -100,8 +107,12 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     names = _country_names()
     good_records, good_points, problems = [], [], []
     first_row_of_id: dict[str, int] = {}
+    found_by_reader: dict[int, list[Problem]] = {}
+    for problem in extra_problems:
+        found_by_reader.setdefault(problem.row, []).append(problem)
     for number, raw in rows:
         record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
+        row_problems = found_by_reader.get(number, []) + row_problems
         country = record["country"] if not any(p.column == "country" for p in row_problems) else ""
         point, location_problems = check_location(raw.get("lat"), raw.get("lon"), country, locator, names)
         row_problems += [Problem(source, number, column, message) for column, message in location_problems]
@@ -140,7 +151,9 @@ def read_directory(path: str | Path, **kwargs) -> ImportResult:
         The file is not a table at all, is empty or is corrupt.
     """
     table = read_table(path)
-    result = validate_rows(table.source, table.rows, **kwargs)
+    extra = [Problem(table.source, row, column or None, message) for row, column, message in table.row_problems]
+    result = validate_rows(table.source, table.rows, extra_problems=extra, **kwargs)
+    result.warnings = list(table.warnings)
     missing = [f.name for f in FIELDS if f.required and f.name != "id" and f.name not in table.columns]
     if missing:
         result.problems.insert(0, Problem(table.source, None, None, f"no column for {', '.join(missing)}"))

@@ -13,6 +13,10 @@ from bsr_map.projection import FRAME, INSET_CRS, INSET_FRAME, MAP_CRS, from_lonl
 #: A point this close to its country's coast (in the sea on the 1:10m outline)
 #: is accepted: harbour offices sit on quays that the generalised coast misses.
 COAST_TOLERANCE_M = 5_000.0
+#: A point this close to its stated country across a land border is accepted:
+#: offices in border towns (Görlitz, Słubice, Tornio, Narva) lie within the
+#: 1:10m borders' generalisation of the line.
+BORDER_TOLERANCE_M = 2_000.0
 
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 
@@ -113,10 +117,10 @@ def check_location(lat_value, lon_value, country: str, locator: CountryLocator, 
     if found is None:
         return None, [("lat", f"{lat:.4f}, {lon:.4f} is outside the Baltic Sea Region map")]
     if country:
-        if found != country and distance == 0.0:
+        gap = locator.distance_to(country, lon, lat)
+        if found != country and distance == 0.0 and gap > BORDER_TOLERANCE_M:
             return None, [("lat", f"{lat:.4f}, {lon:.4f} lies in {names.get(found, found)}, "
                                   f"not in {names.get(country, country)} as the country column says")]
-        gap = locator.distance_to(country, lon, lat)
         if gap > COAST_TOLERANCE_M:
             return None, [("lat", f"{lat:.4f}, {lon:.4f} lies {gap / 1000:.0f} km outside "
                                   f"{names.get(country, country)}")]

@@ -33,7 +33,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
                "maakunta", "maakond", "novads", "apskritis", "fylke", "landsdel"),
     "city": ("city", "town", "municipality", "stadt", "ort", "gemeinde", "miasto", "miejscowość", "stad", "by",
              "kommune", "kaupunki", "linn", "pilsēta", "miestas", "borg", "kommun"),
-    "street_address": ("street address", "address", "street", "adresse", "anschrift", "straße", "strasse",
+    "street_address": ("street address", "street_add", "address", "street", "adresse", "anschrift", "straße", "strasse",
                        "adres", "ulica", "gatuadress", "adress", "osoite", "katuosoite", "aadress", "adrese",
                        "adresas", "heimilisfang"),
     "postcode": ("postcode", "postal code", "post code", "zip", "zip code", "plz", "postleitzahl",
@@ -59,9 +59,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
               "sähköposti", "e-posti", "e-pasts", "el paštas", "el. paštas", "netfang"),
     "phone": ("phone", "telephone", "tel", "phone number", "telefon", "telefonnummer", "telefono", "puhelin",
               "telefons", "tālrunis", "telefonas", "sími"),
-    "description": ("description", "about", "summary", "beschreibung", "opis", "beskrivning", "beskrivelse",
+    "description": ("description", "descriptio", "about", "summary", "beschreibung", "opis", "beskrivning", "beskrivelse",
                     "kuvaus", "kirjeldus", "apraksts", "aprašymas", "lýsing"),
-    "last_verified": ("last verified", "verified", "last checked", "checked", "verified on", "geprüft",
+    "last_verified": ("last verified", "last_verif", "verified", "last checked", "checked", "verified on", "geprüft",
                       "zuletzt geprüft", "zweryfikowano", "verifierad", "tarkistettu", "kontrollitud",
                       "pārbaudīts", "patikrinta"),
     "source": ("source", "sources", "quelle", "źródło", "källa", "kilde", "lähde", "allikas", "avots", "šaltinis",
@@ -82,9 +82,11 @@ class RawTable:
     rows: list[tuple[int, dict]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # schema field -> column name in the file
     unknown_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # things the user should know; they do not block an import
+    row_problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
 
 
-def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
+def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], list[str], list[str]]:
     """Match a file's column headers to schema fields.
 
     Returns
@@ -95,8 +97,10 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
         Schema field -> the header as written in the file.
     unknown : list of str
         Headers that match no field.
+    duplicates : list of str
+        Headers that name a field an earlier column already gives.
     """
-    by_index, columns, unknown = {}, {}, []
+    by_index, columns, unknown, duplicates = {}, {}, [], []
     for i, header in enumerate(headers):
         name = _ALIAS_LOOKUP.get(fold(header or ""))
         if name is None:
@@ -105,46 +109,91 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
         elif name not in columns:
             by_index[i] = name
             columns[name] = str(header)
-    return by_index, columns, unknown
+        else:
+            duplicates.append(str(header))
+    return by_index, columns, unknown, duplicates
+
+
+def _column_warnings(source: str, columns: dict, unknown: list[str], duplicates: list[str]) -> list[str]:
+    warnings = [f"{source}: column '{c}' is not part of the directory schema and is not imported" for c in unknown]
+    warnings += [f"{source}: column '{c}' repeats a field an earlier column already gives; it is ignored"
+                 for c in duplicates]
+    return warnings
 
 
 def _table(source: str, headers: list, records, first_row: int) -> RawTable:
-    by_index, columns, unknown = map_columns([str(h) if h is not None else "" for h in headers])
-    table = RawTable(source, columns=columns, unknown_columns=unknown)
+    by_index, columns, unknown, duplicates = map_columns([str(h) if h is not None else "" for h in headers])
+    table = RawTable(source, columns=columns, unknown_columns=unknown,
+                     warnings=_column_warnings(source, columns, unknown, duplicates))
+    width = len(headers)
     for number, values in enumerate(records, start=first_row):
         if all(v is None or str(v).strip() == "" for v in values):
             continue  # blank line
+        extra = [v for v in values[width:] if v is not None and str(v).strip() != ""]
+        if extra:
+            # Usually an unquoted separator inside a value: the row's columns have shifted.
+            table.row_problems.append((number, "", f"the row has {width + len(extra)} values but the header has "
+                                                    f"{width} columns (a separator inside an unquoted value?)"))
         table.rows.append((number, {name: values[i] if i < len(values) else None for i, name in by_index.items()}))
     return table
 
 
-def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 with or without BOM, else Windows-1252."""
+#: Legacy Windows code pages of the region, tried when a file is not UTF-8:
+#: Western (German, Nordic), Central European (Polish), Baltic (Lithuanian, Latvian, Estonian).
+LEGACY_ENCODINGS = ("cp1252", "cp1250", "cp1257")
+
+
+#: Letters of the region's languages beyond ASCII: German, Nordic, Polish, Baltic.
+REGION_LETTERS = set("äöüßåæøéÄÖÜÅÆØÉąćęłńóśźżĄĆĘŁŃÓŚŹŻāčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽėįųĖĮŲõÕ")
+
+
+def _plausibility(text: str) -> int:
+    """How much ``text`` reads like the region's languages: their letters count, symbols count against."""
+    score = 0
+    for ch in text:
+        if ord(ch) > 127:
+            score += 2 if ch in REGION_LETTERS else (0 if ch.isalpha() else -3)
+    return score
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes; return the text and the encoding used.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such;
+    anything else is decoded with the Windows code page of the region that
+    turns most bytes into letters (1252 Western, 1250 Central European,
+    1257 Baltic).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return data[3:].decode("utf-8"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    candidates = [(data.decode(enc, errors="replace"), enc) for enc in LEGACY_ENCODINGS]
+    return max(candidates, key=lambda c: _plausibility(c[0]))
 
 
 def read_csv(path: Path) -> RawTable:
     """Read a CSV or tab-separated file; the delimiter (``,``, ``;`` or tab) is detected."""
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DirectoryReadError(f"{path.name} is not a text table (it contains binary data).")
-    text = decode_text(data)
+    text, encoding = decode_text(data)
     if not text.strip():
         raise DirectoryReadError(f"{path.name} is empty.")
-    sample = text[:20_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=lambda d: sample.split("\n", 1)[0].count(d))
+    # The delimiter is the one under which the header names the most known columns.
+    header_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (len(map_columns(next(csv.reader([header_line], delimiter=d)))[1]),
+                                           header_line.count(d)))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     headers, records = rows[0], rows[1:]
-    return _checked(path, _table(path.name, headers, records, first_row=2))
+    table = _checked(path, _table(path.name, headers, records, first_row=2))
+    if encoding not in ("utf-8", "utf-16"):
+        table.warnings.append(f"{path.name} is not UTF-8; it was read as Windows code page {encoding[2:]}")
+    return table
 
 
 def read_xlsx(path: Path) -> RawTable:
@@ -168,7 +217,7 @@ def read_xlsx(path: Path) -> RawTable:
 def read_geojson(path: Path) -> RawTable:
     """Read a GeoJSON FeatureCollection of points (WGS 84, or the CRS it names)."""
     try:
-        data = json.loads(decode_text(path.read_bytes()))
+        data = json.loads(decode_text(path.read_bytes())[0])
     except json.JSONDecodeError as exc:
         raise DirectoryReadError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -182,13 +231,18 @@ def read_geojson(path: Path) -> RawTable:
         from bsr_map.projection import to_lonlat
 
         transform = lambda x, y: to_lonlat(x, y, crs_name)  # noqa: E731
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise DirectoryReadError(f"{path.name}: 'features' must be a list of GeoJSON Feature objects.")
     headers: list[str] = []
     for feature in features:
+        if not isinstance(feature.get("properties") or {}, dict) or not isinstance(feature.get("geometry") or {}, dict):
+            raise DirectoryReadError(f"{path.name}: a feature's properties and geometry must be JSON objects.")
         for key in (feature.get("properties") or {}):
             if key not in headers:
                 headers.append(key)
-    by_index, columns, unknown = map_columns(headers)
-    table = RawTable(path.name, columns=columns, unknown_columns=unknown)
+    by_index, columns, unknown, duplicates = map_columns(headers)
+    table = RawTable(path.name, columns=columns, unknown_columns=unknown,
+                     warnings=_column_warnings(path.name, columns, unknown, duplicates))
     for number, feature in enumerate(features, start=1):
         props = feature.get("properties") or {}
         row = {name: props.get(headers[i]) for i, name in by_index.items()}
@@ -220,22 +274,34 @@ def read_ogr(path: Path) -> RawTable:
         raise DirectoryReadError(f"{path.name} cannot be read as a GIS file ({exc}).") from None
     if not len(frame):
         raise DirectoryReadError(f"{path.name} is empty: it has no features.")
-    lon = lat = None
-    if frame.crs is not None and frame.geometry is not None:
-        wgs84 = frame.to_crs("EPSG:4326").geometry
-        points = wgs84.geom_type == "Point"
-        lon = wgs84.x.where(points) if points.any() else None
-        lat = wgs84.y.where(points) if points.any() else None
+    if "geometry" not in frame.columns:
+        raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon columns.")
+    geometry = frame.geometry.copy()
+    multi = geometry.geom_type == "MultiPoint"
+    geometry[multi] = [g.geoms[0] if len(g.geoms) == 1 else g for g in geometry[multi]]
+    points = (geometry.geom_type == "Point").to_numpy()
+    warnings = []
+    if frame.crs is None:
+        inside = geometry[points]
+        if len(inside) and inside.x.between(-180, 180).all() and inside.y.between(-90, 90).all():
+            warnings.append(f"{path.name} names no coordinate system (no .prj file); its degrees were read as WGS 84")
+            geometry = geometry.set_crs("EPSG:4326", allow_override=True)
+        else:
+            raise DirectoryReadError(f"{path.name} names no coordinate system (the .prj file is missing) and its "
+                                     "coordinates are not degrees; add the .prj file or export it with one.")
+    wgs84 = geometry.to_crs("EPSG:4326")
     attributes = frame.drop(columns="geometry")
     headers = list(attributes.columns)
     records = [[None if _is_na(v) else v for v in row] for row in attributes.itertuples(index=False)]
     table = _table(path.name, headers, records, first_row=1)
-    if lon is not None:
-        for (number, row), x, y in zip(table.rows, lon, lat):
-            row.setdefault("lon", x)
-            row.setdefault("lat", y)
-        table.columns.setdefault("lat", "geometry")
-        table.columns.setdefault("lon", "geometry")
+    table.warnings += warnings
+    for (number, row), geom, is_point in zip(table.rows, wgs84, points):
+        # The geometry is the location; stale lat/lon attribute columns do not override it.
+        if is_point:
+            row["lon"], row["lat"] = geom.x, geom.y
+        elif geom is not None and not geom.is_empty:
+            row["lon"] = row["lat"] = f"not a point ({geom.geom_type})"
+    table.columns["lat"] = table.columns["lon"] = "geometry"
     return _checked(path, table)
 
 
@@ -280,10 +346,14 @@ def read_table(path: str | Path) -> RawTable:
             return read_geojson(path)
         if suffix in (".gpkg", ".shp", ".zip"):
             return read_ogr(path)
+    except DirectoryReadError:
+        raise
     except UnicodeDecodeError as exc:
         raise DirectoryReadError(f"{path.name} cannot be decoded as text ({exc.reason}).") from None
     except csv.Error as exc:
         raise DirectoryReadError(f"{path.name} is not a valid CSV table ({exc}).") from None
+    except Exception as exc:  # a damaged file surfaces as many exception types; the user gets one message
+        raise DirectoryReadError(f"{path.name} cannot be read: {exc}") from None
     raise DirectoryReadError(
         f"{path.name}: unsupported file type '{suffix}'. Use CSV, XLSX, GeoJSON, GeoPackage or Shapefile."
     )

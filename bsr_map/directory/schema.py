@@ -59,10 +59,13 @@ LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind in ("sectors", "services", 
 #: Location columns of tabular files (WGS 84 degrees).
 LOCATION_FIELDS = ("lat", "lon")
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,79}$")
-_URL = re.compile(r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s]*)?$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+# Host names may be internationalised (münchen.de); the top-level domain has at least two letters.
+_HOST = r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
+_URL = re.compile(rf"^https?://{_HOST}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+_EMAIL = re.compile(rf"^[\w.%+'-]+@{_HOST}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_SPLIT = re.compile(r"\s*[;,|\n]\s*")
 
 #: Country names in the region's languages that pycountry does not know.
@@ -70,15 +73,16 @@ _COUNTRY_NAMES = {
     "DE": ["Deutschland", "Niemcy", "Tyskland", "Saksa", "Saksamaa", "Vācija", "Vokietija", "Þýskaland"],
     "DK": ["Danmark", "Dania", "Dänemark", "Tanska", "Taani", "Dānija", "Danija", "Danmörk"],
     "EE": ["Eesti", "Estland", "Estonia", "Viro", "Igaunija", "Estija", "Eistland"],
-    "FI": ["Suomi", "Finnland", "Finlandia", "Finland", "Soome", "Somija", "Suomija", "Finnland"],
+    "FI": ["Suomi", "Finnland", "Finlandia", "Finland", "Soome", "Somija", "Suomija",
+           "Åland", "Ahvenanmaa", "AX"],  # Åland is part of Finland's territory on this map
     "IS": ["Ísland", "Island", "Islandia", "Islanti", "Islande", "Islande", "Islandija"],
     "LT": ["Lietuva", "Litauen", "Litwa", "Liettua", "Leedu", "Lietuva", "Litháen"],
     "LV": ["Latvija", "Lettland", "Łotwa", "Latvia", "Läti", "Lettország"],
     "NO": ["Norge", "Noreg", "Norwegen", "Norwegia", "Norja", "Norra", "Norvēģija", "Norvegija", "Noregur"],
     "PL": ["Polska", "Polen", "Puola", "Poola", "Polija", "Lenkija", "Pólland"],
     "SE": ["Sverige", "Schweden", "Szwecja", "Ruotsi", "Rootsi", "Zviedrija", "Švedija", "Svíþjóð"],
-    "RU": ["Russland", "Rosja", "Ryssland", "Venäjä", "Venemaa", "Krievija", "Rusija", "Россия"],
-    "BY": ["Weißrussland", "Białoruś", "Vitryssland", "Valko-Venäjä", "Valgevene", "Baltkrievija", "Baltarusija", "Беларусь"],
+    "RU": ["Russia", "Russland", "Rosja", "Ryssland", "Venäjä", "Venemaa", "Krievija", "Rusija", "Россия"],
+    "BY": ["Belarus", "Weißrussland", "Białoruś", "Vitryssland", "Valko-Venäjä", "Valgevene", "Baltkrievija", "Baltarusija", "Беларусь"],
 }
 _COUNTRY_LOOKUP = {fold(name): code for code, names in _COUNTRY_NAMES.items() for name in names}
 
@@ -248,8 +252,9 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
     if isinstance(value, float) and value.is_integer() and kind in ("text", "phone"):
         text = str(int(value))  # a postcode or phone number read as a number from a spreadsheet
     if kind == "id":
+        text = text.lower()  # ids compare without case: "FI-001" is "fi-001"
         if not _ID.match(text):
-            problem(name, f"'{text}' is not a valid id (lower-case letters, digits, '-' and '_', 2–80 characters)")
+            problem(name, f"'{text}' is not a valid id (letters a–z, digits, '-' and '_', at most 80 characters)")
         return text
     if kind == "type":
         code = taxonomy.agency_types.code_for(text)
@@ -268,8 +273,11 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
             problem(name, f"{code} is not a country of the Baltic Sea Region directory ({', '.join(DIRECTORY_COUNTRIES)})")
         return code
     if kind == "url":
-        if "://" not in text and re.match(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?$", text):
+        if "://" not in text and re.match(rf"^{_HOST}(?:[/?#]\S*)?$", text):
             text = "https://" + text  # "www.example.com" as people type it
+        elif text.lower().startswith(("http://", "https://")):
+            scheme, rest = text.split("://", 1)
+            text = f"{scheme.lower()}://{rest}"
         if not _URL.match(text):
             problem(name, f"'{text}' is not a web address (expected https://…)")
         return text
@@ -286,9 +294,11 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         if date is None:
             problem(name, f"'{text}' is not a date (expected YYYY-MM-DD)")
             return text
-        if date > today:
+        if date > today + dt.timedelta(days=1):  # a day's grace: it is already tomorrow east of here
             problem(name, f"{date.isoformat()} is in the future")
         return date.isoformat()
+    if _CONTROL.search(text):
+        problem(name, "contains control characters (invisible codes that spreadsheets and GIS files cannot hold)")
     if name == "description" and len(text) > MAX_DESCRIPTION:
         problem(name, f"description has {len(text)} characters, at most {MAX_DESCRIPTION} are allowed")
     return text

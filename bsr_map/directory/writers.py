@@ -31,7 +31,8 @@ def _flat(record: dict) -> dict:
 
 def _write_geojson(directory: gpd.GeoDataFrame, path: Path, name: str) -> None:
     features = []
-    for record in directory_records(directory):
+    # Sorted by id, one property per line: a change to the directory shows as a small diff.
+    for record in sorted(directory_records(directory), key=lambda r: r["id"]):
         lon, lat = record.pop("lon"), record.pop("lat")
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": {k: record[k] for k in FIELD_NAMES}})
@@ -62,6 +63,9 @@ def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
     for record in directory_records(directory):
         flat = _flat(record)
         sheet.append([flat[c] for c in TABLE_COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula: a name may start with "="
     sheet.freeze_panes = "B2"
     widths = {"name": 40, "local_name": 40, "description": 60, "source": 40, "website": 32, "sectors": 30,
               "services": 30, "street_address": 28}

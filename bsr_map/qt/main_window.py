@@ -210,7 +210,8 @@ class MainWindow(QMainWindow):
             return False
         self.model.set_directory(result.agencies, path)
         self._remember_recent(path)
-        self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.", 5000)
+        note = f" ({len(result.warnings)} notes: {'; '.join(result.warnings)})" if result.warnings else ""
+        self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.{note}", 10000)
         return True
 
     def confirm_partial_import(self, result) -> bool:
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
             listed.append(f"… and {len(result.problems) - MAX_LISTED_PROBLEMS} more problems")
         box = QMessageBox(QMessageBox.Icon.Warning, "Problems in the directory file",
                           f"{result.summary()}.\n\nImport the {good} valid rows, or nothing?", parent=self)
-        box.setDetailedText("\n".join(listed))
+        box.setDetailedText("\n".join(listed + result.warnings))
         self._import_button = box.addButton(f"Import {good} valid rows", QMessageBox.ButtonRole.AcceptRole)
         nothing = box.addButton("Import nothing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(nothing)

@@ -153,6 +153,7 @@ class MapCanvas(QWidget):
     def invalidate_agencies(self) -> None:
         """Redraw the agency layer (after a filter or selection change)."""
         self._overlay = None
+        self._agency_artists = None  # markers drawn for other filters must not be hit
         self.update()
 
     def marker_position(self, agency_id: str) -> QPointF | None:
@@ -175,7 +176,7 @@ class MapCanvas(QWidget):
         ratio = self.devicePixelRatioF()
         dx = artists.display_xy[:, 0] / ratio - pos.x()
         dy = (self.height() - artists.display_xy[:, 1] / ratio) - pos.y()
-        distance = np.hypot(dx, dy)
+        distance = np.where(artists.in_view, np.hypot(dx, dy), np.inf)
         nearest = int(np.argmin(distance))
         return str(artists.ids[nearest]) if distance[nearest] <= HIT_RADIUS_PX else None
 
@@ -339,6 +340,7 @@ class MapCanvas(QWidget):
 
     def _on_model_directory_changed(self) -> None:
         self._image = None  # basemap labels keep clear of the new directory's markers
+        self._agency_artists = None
         self.update()
 
     def _show_tooltip(self, pos: QPointF, global_pos) -> None:

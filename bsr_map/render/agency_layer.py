@@ -197,7 +197,8 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
         box = ax.get_window_extent(fig.canvas.get_renderer())
         placer = LabelPlacer(fig.canvas.get_renderer(), limits=(box.x0, box.y0, box.x1, box.y1))
     n = len(agencies)
-    in_inset = (agencies["country"].to_numpy() == "IS") if (inset_ax is not None and n) else np.zeros(n, bool)
+    # Iceland is drawn only in its inset: without the inset its agencies are not on this map.
+    in_inset = agencies["country"].to_numpy() == "IS" if n else np.zeros(0, bool)
     x, y = _positions(agencies, in_inset)
     rgba = sector_rgba(primary_sectors(agencies), taxonomy)
     types = agencies["type"].to_numpy(dtype=object)
@@ -205,7 +206,7 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
     size = marker_size(n)
     edge = 0.8 if size >= 30 else 0.3
 
-    display = np.zeros((n, 2))
+    display = np.full((n, 2), -1e9)  # off every map until placed
     for target, where in ((ax, ~in_inset), (inset_ax, in_inset)):
         if target is None or not where.any():
             continue
@@ -306,9 +307,14 @@ def _label_agencies(ax, inset_ax, agencies, x, y, in_inset, display, selected, s
             annotation_clip=False,
         )
         if is_selected:
-            # The selected agency's label always shows: it is placed first and takes its room.
-            box = text.get_window_extent(placer.renderer)
-            placer.reserve(box.x0, box.y0, box.x1, box.y1)
+            # The selected agency's label always shows: it takes the first position where it
+            # fits, and only if it fits nowhere does it take the first one regardless.
+            if not placer.place(text, LABEL_POSITIONS, keep=True):
+                text.set_position(LABEL_POSITIONS[0][:2])
+                text.set_horizontalalignment(LABEL_POSITIONS[0][2])
+                text.set_verticalalignment(LABEL_POSITIONS[0][3])
+                box = text.get_window_extent(placer.renderer)
+                placer.reserve(box.x0, box.y0, box.x1, box.y1)
             add_halo(text, style, 2.6)
             artists.labelled.append(ids[i])
         elif placer.place(text, LABEL_POSITIONS):

@@ -98,7 +98,8 @@ class LabelPlacer:
         x0, y0, x1, y1 = self.limits
         return box[0] >= x0 and box[1] >= y0 and box[2] <= x1 and box[3] <= y1
 
-    def place(self, text: Text, candidates: list[tuple[float, float, str, str]] | None = None) -> bool:
+    def place(self, text: Text, candidates: list[tuple[float, float, str, str]] | None = None, *,
+              keep: bool = False) -> bool:
         """Try ``text`` at each candidate offset; keep it at the first that fits.
 
         Parameters
@@ -109,10 +110,13 @@ class LabelPlacer:
             Offsets in points from the anchor with the alignment to use; by
             default only the text's current position.
 
+        keep : bool
+            Leave the text on the axes even when it fits nowhere (the caller decides).
+
         Returns
         -------
         bool
-            Whether the label was placed; when not, it is removed from the axes.
+            Whether the label was placed; when not (and not ``keep``), it is removed from the axes.
         """
         if not candidates or len(candidates) == 1 or text.get_rotation() or not hasattr(text, "xy"):
             for dx, dy, ha, va in candidates or [(None, None, None, None)]:
@@ -125,7 +129,8 @@ class LabelPlacer:
                 if self.inside(box) and self.fits(box, text=True):
                     self._boxes.append(box)
                     return True
-            text.remove()
+            if not keep:
+                text.remove()
             return False
         # Boxes are computed from the anchor and the text's cached size: laying text out is slow.
         width, height = text_size(text, self.renderer)
@@ -141,5 +146,6 @@ class LabelPlacer:
                 text.set_verticalalignment(va)
                 self._boxes.append(box)
                 return True
-        text.remove()
+        if not keep:
+            text.remove()
         return False

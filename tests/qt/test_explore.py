@@ -120,9 +120,13 @@ def test_filters_and_recent_files_are_remembered(qtbot, basemap, model, window, 
     path = write_directory(bundled_directory.iloc[:5], tmp_path / "five.csv")
     assert window.open_directory(path)
     window.close()
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.explore import ExploreModel
     from bsr_map.qt.main_window import MainWindow
 
-    again = MainWindow(basemap, model)
+    fresh = ExploreModel(bundled_directory, load_taxonomy())  # nothing filtered until settings are restored
+    assert fresh.filters.countries == frozenset()
+    again = MainWindow(basemap, fresh)
     qtbot.addWidget(again)
     assert again.model.filters.countries == frozenset({"EE"})
     assert again.recent_files()[0] == str(path)
@@ -194,3 +198,13 @@ def test_table_sorts_by_any_column_both_ways(window):
     assert names == sorted(names, key=search_key, reverse=True)
     window.model.select("lv-liaa")
     assert table.selected_id() == "lv-liaa"
+
+
+def test_markers_of_a_closed_directory_cannot_be_hit(window, qtbot, tmp_path, bundled_directory):
+    old = window.canvas.marker_position("fi-businessoulu")
+    path = write_directory(bundled_directory[bundled_directory.country == "DK"], tmp_path / "dk.geojson")
+    assert window.open_directory(path)
+    assert window.canvas.agency_at(old) is None  # nothing stale under the pointer, even before a repaint
+    wait_agencies(qtbot, window)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=old.toPoint())
+    assert window.model.selected_id is None

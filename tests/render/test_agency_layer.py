@@ -75,3 +75,33 @@ def test_colocated_markers_are_spread_apart():
     assert np.allclose(spread[3], points[3])
     distances = [np.hypot(*(spread[i] - spread[j])) for i in range(3) for j in range(i + 1, 3)]
     assert min(distances) > 8.0
+
+
+def test_without_the_inset_icelandic_agencies_are_not_drawn_in_the_sea(basemap):
+    directory = load_directory()
+    fig = Figure(figsize=(8, 6), dpi=100)
+    FigureCanvasAgg(fig)
+    base = draw_map(fig, basemap, inset=False)
+    artists = draw_agencies(base.ax, directory, load_taxonomy(), inset_ax=None, placer=base.placer)
+    iceland = (directory["country"] == "IS").to_numpy()
+    assert not artists.in_view[iceland].any() and artists.in_view[~iceland].all()
+    drawn = sum(len(c.get_offsets()) for c in base.ax.collections if c.get_zorder() == 10)
+    assert drawn == (~iceland).sum()
+
+
+def test_the_selected_label_shows_without_overlap_where_there_is_room(basemap):
+    directory = load_directory()
+    for agency_id, crowded in (("fi-businessoulu", False), ("de-berlin-partner", True)):
+        fig, base, artists = draw(basemap, directory, selected_id=agency_id)
+        name = directory.set_index("id").loc[agency_id, "name"]
+        renderer = fig.canvas.get_renderer()
+        selected = next(t for t in base.ax.texts if t.get_text() == name and t.get_zorder() == 13)
+        box = selected.get_window_extent(renderer)
+        others = [t.get_window_extent(renderer) for t in artists_texts(base) if t is not selected]
+        assert agency_id in artists.labelled  # the selected agency's label always shows
+        if not crowded:
+            assert not any(box.overlaps(o) for o in others)
+
+
+def artists_texts(base):
+    return [t for t in base.ax.texts if t.get_zorder() in (7, 8, 13) and t.get_text()]
