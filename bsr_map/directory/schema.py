@@ -35,7 +35,7 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("id", "ID", "id", True, "Stable identifier: lower-case letters, digits and hyphens, e.g. `fi-business-finland`. Made from the country and name when an import has none."),
+    Field("id", "ID", "id", True, "Stable identifier: letters a–z, digits, hyphens and underscores (imports are lower-cased), e.g. `fi-business-finland`. Made from the country and name when an import has none."),
     Field("name", "Name", "text", True, "Name in English."),
     Field("local_name", "Local name", "text", False, "Name in the local language."),
     Field("type", "Type", "type", True, "Agency type code from the taxonomy: national_agency, regional_agency, city_agency, economic_zone, network."),
