@@ -40,26 +40,22 @@ def filter_state_from_args(args: argparse.Namespace, taxonomy: Taxonomy) -> Filt
     OptionError
         Naming an unknown country, sector or type code.
     """
-    countries = []
-    for text in _codes(args.countries):
-        code = country_code(text)
-        if code not in DIRECTORY_COUNTRIES:
-            raise OptionError(f"unknown country '{text}' in --countries; use one of {', '.join(DIRECTORY_COUNTRIES)}")
-        countries.append(code)
-    sectors = []
-    for text in _codes(args.sectors):
-        code = taxonomy.sectors.code_for(text)
-        if code is None:
-            raise OptionError(f"unknown sector '{text}' in --sectors; use one of {', '.join(taxonomy.sectors.codes)}")
-        sectors.append(code)
-    types = []
-    for text in _codes(args.types):
-        code = taxonomy.agency_types.code_for(text)
-        if code is None:
-            raise OptionError(f"unknown type '{text}' in --types; use one of {', '.join(taxonomy.agency_types.codes)}")
-        types.append(code)
-    return FilterState(frozenset(countries), frozenset(sectors), SECTOR_ALL if args.all_sectors else SECTOR_ANY,
-                       frozenset(types), args.search or "")
+    def resolve(option: str, what: str, text: str | None, lookup, choices) -> frozenset[str]:
+        codes = []
+        for item in _codes(text):
+            code = lookup(item)
+            if code is None or code not in choices:
+                raise OptionError(f"unknown {what} '{item}' in {option}; use one of {', '.join(choices)}")
+            codes.append(code)
+        return frozenset(codes)
+
+    return FilterState(
+        resolve("--countries", "country", args.countries, country_code, DIRECTORY_COUNTRIES),
+        resolve("--sectors", "sector", args.sectors, taxonomy.sectors.code_for, taxonomy.sectors.codes),
+        SECTOR_ALL if args.all_sectors else SECTOR_ANY,
+        resolve("--types", "type", args.types, taxonomy.agency_types.code_for, taxonomy.agency_types.codes),
+        args.search or "",
+    )
 
 
 def describe_filters(state: FilterState, taxonomy: Taxonomy, count: int) -> str:

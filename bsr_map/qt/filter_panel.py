@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -20,19 +20,12 @@ from PySide6.QtWidgets import (
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
 from bsr_map.explore import ExploreModel
 from bsr_map.filtering import SECTOR_ALL, SECTOR_ANY
+from bsr_map.qt.symbols import marker_pixmap
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
     """A round colour swatch, as on the map's markers."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(QColor("white"))
-    painter.drawEllipse(1, 1, size - 2, size - 2)
-    painter.end()
-    return QIcon(pixmap)
+    return QIcon(marker_pixmap("o", colour, size))
 
 
 class FilterPanel(QScrollArea):

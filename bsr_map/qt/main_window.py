@@ -146,9 +146,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self._update_recent_menu()
 
-    def open_export_dialog(self) -> "ExportMapDialog":
-        """Open the map export dialog for the filtered agencies and the current view."""
-        from bsr_map.qt.export_dialog import ExportMapDialog
+    def open_export_dialog(self):
+        """Open the map export dialog (ExportMapDialog) for the filtered agencies and the current view."""
+        from bsr_map.qt.export_dialog import ExportMapDialog  # loaded when first needed, not at start-up
 
         dialog = ExportMapDialog(self.model, self.canvas.basemap, self.canvas.view.extent, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -7,36 +7,12 @@ widget so a filter change does not re-typeset it into the map image.
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPixmap, QPolygonF
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from bsr_map.explore import ExploreModel
+from bsr_map.qt.symbols import marker_pixmap
 from bsr_map.render.agency_layer import LegendEntry, legend_entries
-
-
-def marker_pixmap(marker: str, colour: str, size: int = 14) -> QPixmap:
-    """A legend symbol drawn like the map's matplotlib marker of the same code."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(QColor("white"))
-    c, r = size / 2.0, size / 2.0 - 1.5
-    if marker == "s":
-        painter.drawRect(int(c - r * 0.85), int(c - r * 0.85), int(r * 1.7), int(r * 1.7))
-    elif marker in ("D", "^", "p"):
-        corners = {"D": 4, "^": 3, "p": 5}[marker]
-        points = [QPointF(c + r * math.sin(2 * math.pi * k / corners), c - r * math.cos(2 * math.pi * k / corners))
-                  for k in range(corners)]
-        painter.drawPolygon(QPolygonF(points))
-    else:
-        painter.drawEllipse(QPointF(c, c), r, r)
-    painter.end()
-    return pixmap
 
 
 class MapLegend(QFrame):

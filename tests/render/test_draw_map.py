@@ -97,7 +97,7 @@ def test_iceland_inset_is_drawn_in_its_own_projection(basemap):
     _, artists, _ = render(basemap)
     inset = artists.inset_ax
     assert inset is not None
-    x0, y0, x1, y1 = inset.get_position().bounds[0], inset.get_position().y0, inset.get_position().x1, inset.get_position().y1
-    assert x0 < 0.1 and y1 > 0.9  # upper left corner
+    box = inset.get_position()
+    assert box.x0 < 0.1 and box.y1 > 0.9  # upper left corner
     texts = {t.get_text().replace("\u200a", "") for t in inset.texts}
     assert "ICELAND" in texts and any(t.get_text() == "Reykjavík" for t in inset.texts)
