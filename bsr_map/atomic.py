@@ -22,6 +22,10 @@ class SaveError(Exception):
     """A save failed; the message says why and that the old file is intact."""
 
 
+class Cancelled(Exception):
+    """The user stopped the work; :func:`atomic_write` removes its temporary file and re-raises it as is."""
+
+
 def _fsync_path(path: Path) -> None:
     with open(path, "rb+") as fh:
         os.fsync(fh.fileno())
@@ -111,6 +115,8 @@ def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_back
         _remove(temp)
         for leftover in folder.glob(f".{target.name}.bak.saving-*"):
             _remove(leftover)
+        if isinstance(exc, Cancelled):
+            raise
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
         raise SaveError(f"Could not save {target}: {reason}. The previous file is unchanged.") from exc
     return target

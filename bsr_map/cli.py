@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1600x1000")
     directory_commands.add_parser(sub)
     export_commands.add_parser(sub)
+    export_commands.add_directory_parsers(sub)
     return parser
 
 
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0] not in ("gui", "directory", "export-map", "-h", "--help"):
+    if not argv or argv[0] not in ("gui", "directory", "export-map", "export-directory", "export-brochure", "-h",
+                                   "--help"):
         argv = ["gui", *argv]  # "bsr-map", "bsr-map FILE" and "bsr-map --option" open the window
     args = parser.parse_args(argv)
     if args.command == "gui":
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return directory_commands.run(args)
     if args.command == "export-map":
         return export_commands.run(args)
+    if args.command in ("export-directory", "export-brochure"):
+        return export_commands.run_directory(args)
     parser.print_help()
     return 2
 

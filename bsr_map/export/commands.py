@@ -34,6 +34,55 @@ def add_parser(sub) -> None:
     parser.add_argument("--locator", action="store_true", help="add an overview locator map")
 
 
+def add_directory_parsers(sub) -> None:
+    """Register ``export-directory`` and ``export-brochure``."""
+    directory = sub.add_parser("export-directory", help="export directory entries (.pdf, .csv, .xlsx, .vcf)",
+                               description="Export the filtered directory; the format comes from OUT's extension.")
+    directory.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
+    add_filter_arguments(directory)
+    directory.add_argument("--page", default="A4", choices=("A4", "Letter"), help="page size of the PDF")
+    directory.add_argument("--title", default="Investment promotion agencies of the Baltic Sea Region")
+    brochure = sub.add_parser("export-brochure", help="export the brochure pack (.pdf): cover, overview map, "
+                                                      "directory and a locator map per agency")
+    brochure.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.pdf")
+    add_filter_arguments(brochure)
+    brochure.add_argument("--page", default="A4", choices=("A4", "Letter"))
+    brochure.add_argument("--title", default="Investment promotion agencies of the Baltic Sea Region")
+
+
+def run_directory(args: argparse.Namespace) -> int:
+    """Run ``export-directory`` or ``export-brochure``; return the exit status."""
+    from bsr_map.atomic import SaveError
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.export.directory_export import DIRECTORY_FORMATS, export_brochure, export_directory
+    from bsr_map.filter_args import describe_filters
+
+    taxonomy = load_taxonomy()
+    brochure = args.command == "export-brochure"
+    try:
+        check_output(args.output, (".pdf",) if brochure else DIRECTORY_FORMATS)
+        agencies, state, source, date = load_filtered(args, taxonomy)
+    except OptionError as exc:
+        print(f"bsr-map {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not len(agencies):
+        print(f"bsr-map {args.command}: error: no agency matches the filters; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    subtitle = describe_filters(state, taxonomy, len(agencies))
+    try:
+        if brochure:
+            export_brochure(args.output, agencies, load_basemap(), taxonomy, page=args.page, title=args.title,
+                            subtitle=subtitle, directory_source=source, directory_date=date)
+        else:
+            export_directory(args.output, agencies, taxonomy, page=args.page, title=args.title, subtitle=subtitle)
+    except SaveError as exc:
+        print(f"bsr-map {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {args.output} ({len(agencies)} agencies)")
+    return EXIT_OK
+
+
 def _page(args):
     from bsr_map.export.page import page_spec
 

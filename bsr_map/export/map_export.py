@@ -11,14 +11,11 @@ import matplotlib
 from bsr_map.atomic import atomic_write
 from bsr_map.basemap import Basemap
 from bsr_map.directory.taxonomy import Taxonomy
+from bsr_map.export import ExportCancelled
 from bsr_map.export.map_page import MapPage, MapPageOptions, compose_map_page
 
 MAP_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 MIN_DPI, MAX_DPI = 72, 600
-
-
-class ExportCancelled(Exception):
-    """The user cancelled an export; nothing was written."""
 
 
 def map_format(path: str | Path) -> str:
