@@ -36,6 +36,8 @@ BUDGETS = {
     "redraw after a gesture, 1600x1000": 0.100,
     "map export A4 300 dpi, PNG": 1.5,
     "map export A4 300 dpi, PDF": 1.0,
+    "directory PDF, 50 agencies": 2.0,
+    "brochure pack, 50 agencies": 15.0,
     "peak memory, GUI with bundled directory (MB)": 400,
     "peak memory, GUI with 100,000 agencies (MB)": 400,
 }
@@ -164,6 +166,20 @@ def bench_map_export(directory, fmt: str, repeats: int, tmp: Path) -> list[float
     return measure(lambda: export_map(tmp / f"map.{fmt}", directory, basemap, taxonomy, options), repeats)
 
 
+def bench_directory_exports(directory, repeats: int, tmp: Path) -> tuple[list[float], list[float]]:
+    """The printed directory and the brochure pack of 50 agencies."""
+    from bsr_map.basemap import load_basemap
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.export.directory_export import export_brochure, export_directory
+
+    basemap, taxonomy = load_basemap(), load_taxonomy()
+    fifty = directory.iloc[:50]
+    pdf = measure(lambda: export_directory(tmp / "directory.pdf", fifty, taxonomy), repeats)
+    brochure = measure(lambda: export_brochure(tmp / "brochure.pdf", fifty, basemap, taxonomy),
+                       max(1, min(repeats, 3)), warmup=0)
+    return pdf, brochure
+
+
 def bench_memory(count: int) -> float:
     """Peak resident memory (MB) of a process that opens the GUI with ``count`` agencies (0 = bundled)."""
     code = f"""
@@ -233,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in ("png", "pdf"):
             results.append(summarise(f"map export A4 300 dpi, {fmt.upper()}",
                                      bench_map_export(bundled, fmt, repeats, Path(tmp))))
+        pdf, brochure = bench_directory_exports(bundled, repeats, Path(tmp))
+        results.append(summarise("directory PDF, 50 agencies", pdf))
+        results.append(summarise("brochure pack, 50 agencies", brochure))
     results.append(summarise("peak memory, GUI with bundled directory (MB)", [bench_memory(0)], "MB"))
     results.append(summarise(f"peak memory, GUI with {huge:,} agencies (MB)", [bench_memory(huge)], "MB"))
 

@@ -100,6 +100,12 @@ class MainWindow(QMainWindow):
                                         "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
         self.export_map_action = self._action("&Export map…", self.open_export_dialog, "Ctrl+E",
                                               "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)")
+        self.export_directory_action = self._action(
+            "Export &directory…", lambda: self._on_export_directory_triggered(False), "Ctrl+Shift+E",
+            "Export the filtered agencies' entries (PDF with QR codes, CSV, XLSX, vCard)")
+        self.export_brochure_action = self._action(
+            "Export &brochure pack…", lambda: self._on_export_directory_triggered(True), None,
+            "One PDF for investors: cover, overview map, directory and a locator map per agency")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.home_action = self._action("&Whole region", self.canvas.go_home, "Ctrl+0",
                                         "Show the whole Baltic Sea Region (Ctrl+0)")
@@ -122,7 +128,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        file_menu.addAction(self.export_map_action)
+        for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -155,6 +162,59 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.export_dialog = dialog
         return dialog
+
+    def _on_export_directory_triggered(self, brochure: bool) -> None:
+        filters = ("Brochure pack (*.pdf)" if brochure else
+                   "Printed directory (*.pdf);;Spreadsheet (*.xlsx);;CSV table (*.csv);;vCard address cards (*.vcf)")
+        name = "baltic-sea-region-brochure.pdf" if brochure else "baltic-sea-region-directory.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export brochure pack" if brochure else "Export directory",
+                                              str(Path.home() / name), filters)
+        if path:
+            self.start_directory_export(path, brochure=brochure)
+
+    def start_directory_export(self, path: str | Path, *, brochure: bool = False):
+        """Export the filtered agencies' directory (or brochure pack) in the background, with progress and cancel.
+
+        Returns the running :class:`~bsr_map.qt.workers.Job`, or None when nothing is to be exported.
+        """
+        from PySide6.QtWidgets import QProgressDialog
+
+        from bsr_map.export import ExportCancelled
+        from bsr_map.export.directory_export import export_brochure, export_directory
+        from bsr_map.filter_args import describe_filters
+        from bsr_map.qt.workers import Job
+
+        agencies, taxonomy, basemap = self.model.filtered, self.model.taxonomy, self.canvas.basemap
+        if not len(agencies):
+            QMessageBox.information(self, APP_TITLE, "No agency passes the filters: there is nothing to export.")
+            return None
+        path = Path(path)
+        subtitle = describe_filters(self.model.filters, taxonomy, len(agencies))
+        source = self.model.source.name if self.model.source else "bsr-map directory"
+        dates = [d for d in agencies["last_verified"] if d]
+
+        def work(progress, cancelled):
+            if brochure:
+                return export_brochure(path, agencies, basemap, taxonomy, subtitle=subtitle, progress=progress,
+                                       cancelled=cancelled, directory_source=source,
+                                       directory_date=max(dates) if dates else "")
+            return export_directory(path, agencies, taxonomy, subtitle=subtitle, progress=progress,
+                                    cancelled=cancelled)
+
+        job = Job(work, cancel_exceptions=(ExportCancelled,), parent=self)
+        progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, self)
+        progress.setWindowTitle("Export")
+        progress.setMinimumDuration(300)
+        progress.canceled.connect(job.cancel)
+        job.progress.connect(lambda fraction, message: (progress.setValue(int(fraction * 100)),
+                                                        progress.setLabelText(message)))
+        job.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Exported {path.name}.", 8000))
+        job.cancelled.connect(lambda: self.statusBar().showMessage("Export cancelled; nothing was written.", 8000))
+        job.failed.connect(lambda message: QMessageBox.warning(self, "Export failed", message))
+        job.finished.connect(progress.reset)
+        self.export_job = job
+        job.start()
+        return job
 
     # -- navigation -------------------------------------------------------------
     def fit_to_agencies(self) -> None:

@@ -57,3 +57,28 @@ def test_invalid_options_are_a_message_not_a_traceback(dialog, monkeypatch):
     dialog.margin.setValue(40)
     assert dialog.export_to("/tmp/never.pdf") is None
     assert shown and "margins" in shown[0]
+
+
+@pytest.mark.parametrize("name, brochure", [("lv.pdf", False), ("lv.vcf", False), ("lv-brochure.pdf", True)])
+def test_directory_and_brochure_export_from_the_window(window, qtbot, tmp_path, name, brochure):
+    window.filter_panel.checkbox("countries", "LV").click()
+    out = tmp_path / name
+    job = window.start_directory_export(out, brochure=brochure)
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        pass
+    assert out.exists() and f"Exported {name}" in window.statusBar().currentMessage()
+    if out.suffix == ".vcf":
+        assert out.read_text().count("BEGIN:VCARD") == 5
+    else:
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+        assert "Investment and Development Agency of Latvia (LIAA)" in text
+        assert ("Agencies on the map" in text) == brochure
+
+
+def test_cancelled_brochure_leaves_nothing(window, qtbot, tmp_path):
+    out = tmp_path / "cancel.pdf"
+    job = window.start_directory_export(out, brochure=True)
+    job.cancel()
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        pass
+    assert not out.exists() and "cancelled" in window.statusBar().currentMessage()
