@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.export_brochure_action = self._action(
             "Export &brochure pack…", lambda: self._on_export_directory_triggered(True), None,
             "One PDF for investors: cover, overview map, directory and a locator map per agency")
+        self.export_vcard_action = self._action("Save selected agency as &vCard…", self._on_export_vcard_triggered,
+                                                None, "Save the selected agency as a vCard 4.0 address card")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.home_action = self._action("&Whole region", self.canvas.go_home, "Ctrl+0",
                                         "Show the whole Baltic Sea Region (Ctrl+0)")
@@ -128,7 +130,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action):
+        for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action,
+                       self.export_vcard_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -171,6 +174,30 @@ class MainWindow(QMainWindow):
                                               str(Path.home() / name), filters)
         if path:
             self.start_directory_export(path, brochure=brochure)
+
+    def _on_export_vcard_triggered(self) -> None:
+        record = self.model.selected
+        if record is None:
+            QMessageBox.information(self, APP_TITLE, "Select an agency first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save vCard", str(Path.home() / f"{record['id']}.vcf"),
+                                              "vCard (*.vcf)")
+        if path:
+            self.save_selected_vcard(path)
+
+    def save_selected_vcard(self, path: str | Path) -> bool:
+        """Write the selected agency's vCard 4.0 card to ``path``; report failures in a dialog."""
+        from bsr_map.atomic import SaveError
+        from bsr_map.export.directory_export import export_directory
+
+        row = self.model.directory.iloc[[self.model.row_of(self.model.selected_id)]]
+        try:
+            export_directory(Path(path).with_suffix(".vcf"), row, self.model.taxonomy)
+        except SaveError as exc:
+            QMessageBox.warning(self, "Could not save the vCard", str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {Path(path).with_suffix('.vcf').name}.", 5000)
+        return True
 
     def start_directory_export(self, path: str | Path, *, brochure: bool = False):
         """Export the filtered agencies' directory (or brochure pack) in the background, with progress and cancel.

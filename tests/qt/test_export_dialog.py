@@ -82,3 +82,12 @@ def test_cancelled_brochure_leaves_nothing(window, qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=120_000):
         pass
     assert not out.exists() and "cancelled" in window.statusBar().currentMessage()
+
+
+def test_selected_agency_saved_as_vcard(window, tmp_path):
+    import vobject
+
+    window.model.select("no-innovation-norway")
+    assert window.save_selected_vcard(tmp_path / "norway.vcf")
+    card = vobject.readOne((tmp_path / "norway.vcf").read_text(encoding="utf-8"))
+    assert card.fn.value == "Innovation Norway" and card.url.value.startswith("https://")
