@@ -96,7 +96,8 @@ class AgencyIndex:
             for code in sectors:
                 if code in column:
                     matrix[row, column[code]] = True
-        joined = directory[list(SEARCH_FIELDS)].astype(str).agg(" \u241e ".join, axis=1) if len(directory) else []
+        # Column-wise concatenation: a row-wise join builds a Series per agency (slow, and heavy at 100,000).
+        joined = [" \u241e ".join(values) for values in zip(*(directory[f].astype(str).tolist() for f in SEARCH_FIELDS))]
         primary = np.array([column.get(s[0], -1) if len(s) else -1 for s in directory["sectors"]], dtype=np.intp)
         return cls(
             countries=directory["country"].to_numpy(dtype=object),

@@ -8,6 +8,7 @@ way when there is no room. Icelandic agencies are drawn in the inset.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -35,6 +36,8 @@ TYPE_MARKERS = {
 TYPE_LEGEND_GREY = "#8A8580"
 #: Labels are offered in this order of type.
 TYPE_PRIORITY = ["national_agency", "regional_agency", "city_agency", "economic_zone", "network"]
+#: Above this many agencies, markers are not spread apart: at that density rings would not help.
+MAX_SPREAD = 2_000
 #: Above this many agencies on one axes, markers are drawn as one image of dots.
 RASTER_THRESHOLD = 5_000
 #: Above this many agencies in view, only the selected one is labelled.
@@ -94,15 +97,39 @@ def spread_colocated(display_xy: np.ndarray, radius_px: float) -> np.ndarray:
     -------
     ndarray of shape (n, 2)
     """
-    if len(display_xy) < 2 or len(display_xy) > 20_000:
+    n = len(display_xy)
+    if n < 2 or n > MAX_SPREAD:
         return display_xy
+    # Markers closer than the radius belong together (union-find over neighbouring grid cells,
+    # so two markers either side of a cell edge are still found).
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    points = display_xy.tolist()
+    cell = max(radius_px, 1.0)
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for i, key in enumerate(map(tuple, np.floor(display_xy / cell).astype(np.int64))):
+        buckets.setdefault(key, []).append(i)
+    for (cx, cy), members in buckets.items():
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for b in buckets.get((cx + dx, cy + dy), ()):
+                    for a in members:
+                        if a < b and math.dist(points[a], points[b]) < radius_px:
+                            parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
     out = display_xy.copy()
-    keys = np.round(display_xy / max(radius_px, 1.0)).astype(np.int64)
-    _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    group = group.ravel()
-    for g in np.flatnonzero(counts > 1):
-        members = np.flatnonzero(group == g)
+    for members in groups.values():
         k = len(members)
+        if k < 2:
+            continue
         centre = display_xy[members].mean(axis=0)
         ring = radius_px * max(1.0, k / 3.0)
         angles = np.pi / 2 + 2 * np.pi * np.arange(k) / k

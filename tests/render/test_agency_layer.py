@@ -105,3 +105,9 @@ def test_the_selected_label_shows_without_overlap_where_there_is_room(basemap):
 
 def artists_texts(base):
     return [t for t in base.ax.texts if t.get_zorder() in (7, 8, 13) and t.get_text()]
+
+
+def test_markers_either_side_of_a_grid_edge_are_spread_too():
+    points = np.array([[11.99, 50.0], [12.01, 50.0]])  # 0.02 px apart, across a 6-px cell edge
+    spread = spread_colocated(points, 6.0)
+    assert np.hypot(*(spread[0] - spread[1])) > 8.0
