@@ -119,7 +119,7 @@ class AgencyTable(QTableView):
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
@@ -134,9 +134,16 @@ class AgencyTable(QTableView):
         model.filters_changed.connect(lambda: self._on_model_selection_changed(model.selected_id))
 
     def selected_id(self) -> str | None:
-        """The id of the selected row, if any."""
-        rows = self.selectionModel().selectedRows()
-        return rows[0].data(ID_ROLE) if rows else None
+        """The id of the current selected row, if any."""
+        current = self.selectionModel().currentIndex()
+        ids = self.selected_ids()
+        if current.isValid() and current.data(ID_ROLE) in ids:
+            return current.data(ID_ROLE)
+        return ids[0] if ids else None
+
+    def selected_ids(self) -> list[str]:
+        """The ids of every selected row (several can be selected to edit them at once)."""
+        return [index.data(ID_ROLE) for index in self.selectionModel().selectedRows()]
 
     def row_of(self, agency_id: str) -> int | None:
         """The view row showing ``agency_id``, if shown."""

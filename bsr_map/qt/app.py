@@ -72,4 +72,6 @@ def run_gui(file: str | None = None, quit_after_first_paint: bool = False, scree
     window.show()
     if file:
         QTimer.singleShot(0, lambda: window.open_directory(file))
+    if not (quit_after_first_paint or screenshot):
+        QTimer.singleShot(0, window.editing.offer_recovery)  # after a crash, offer the unsaved edits back
     return app.exec()

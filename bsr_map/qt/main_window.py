@@ -117,18 +117,23 @@ class MainWindow(QMainWindow):
                                             QKeySequence.StandardKey.ZoomOut)
         self.fit_action = self._action("&Fit to agencies", self.fit_to_agencies, "Ctrl+Shift+A",
                                        "Zoom the map to the agencies that pass the filters")
-        self.zoom_selection_action = self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+S",
+        self.zoom_selection_action = self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+L",
                                                   "Zoom the map to the selected agency")
         self.clear_filters_action = self._action("&Clear all filters", self.model.clear_filters, "Ctrl+Shift+X")
         self.search_action = self._action("&Find…", self._on_find_triggered, QKeySequence.StandardKey.Find,
                                           "Search agencies by name, city or description (Ctrl+F)")
-        self.clear_selection_action = self._action("Clear selection", lambda: self.model.select(None), "Esc")
+        self.clear_selection_action = self._action("Clear selection", self._on_escape, "Esc")
         about_action = self._action("&About bsr-map", self._on_about_triggered)
+        from bsr_map.qt.editing_controller import EditingController
+
+        self.editing = EditingController(self)
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addAction(self.editing.save_action)
+        file_menu.addAction(self.editing.save_as_action)
         file_menu.addSeparator()
         for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action,
                        self.export_vcard_action):
@@ -136,6 +141,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
+        for action in self.editing.edit_actions():
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+        edit_menu.addSeparator()
         for action in (self.search_action, self.clear_filters_action, self.clear_selection_action):
             edit_menu.addAction(action)
         view_menu = menus.addMenu("&View")
@@ -265,6 +273,12 @@ class MainWindow(QMainWindow):
         point = record["geometry"]
         self.canvas.fit_to((point.x, point.y, point.x, point.y))
 
+    def _on_escape(self) -> None:
+        if self.canvas.cancel_placement():
+            self.statusBar().showMessage("Placing cancelled.", 3000)
+        else:
+            self.model.select(None)
+
     def _on_find_triggered(self) -> None:
         self._docks["filters"].show()
         self.filter_panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -284,6 +298,8 @@ class MainWindow(QMainWindow):
         Returns True when a directory was loaded.
         """
         path = Path(path)
+        if not self.editing.confirm_discard():
+            return False
         try:
             result = read_directory(path)
         except DirectoryReadError as exc:
@@ -296,6 +312,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Nothing was imported from {path.name}.", 5000)
             return False
         self.model.set_directory(result.agencies, path)
+        self.editing.directory_replaced()
+        self.editing.take_lock(path)
         self._remember_recent(path)
         note = f" ({len(result.warnings)} notes: {'; '.join(result.warnings)})" if result.warnings else ""
         self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.{note}", 10000)
@@ -369,6 +387,10 @@ class MainWindow(QMainWindow):
             self.model.set_filters(FilterState.from_dict(saved))
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.editing.confirm_discard():
+            event.ignore()
+            return
+        self.editing.release_lock()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self._save_filters()
@@ -381,7 +403,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         source = f" — {self.model.source.name}" if self.model.source else ""
-        self.setWindowTitle(f"{APP_TITLE}{source}")
+        self.setWindowTitle(f"{APP_TITLE}{source}[*]")  # [*] shows "*" while there are unsaved changes
 
     def _on_canvas_cursor_moved(self, lon: float, lat: float) -> None:
         self._position.setText(f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}")

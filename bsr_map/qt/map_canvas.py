@@ -91,6 +91,7 @@ class MapCanvas(QWidget):
         self._artists: MapArtists | None = None
         self._agency_artists: AgencyArtists | None = None
         self._press: QPointF | None = None
+        self._placing = None  # a callback (lon, lat) while the user places an agency
         self._drag_view: MapView | None = None
         self._settle = QTimer(self, singleShot=True, interval=WHEEL_SETTLE_MS)
         self._settle.timeout.connect(self._on_settle_timeout)
@@ -155,6 +156,28 @@ class MapCanvas(QWidget):
         self._overlay = None
         self._agency_artists = None  # markers drawn for other filters must not be hit
         self.update()
+
+    def place_next_click(self, callback) -> None:
+        """Call ``callback(lon, lat)`` with the next click on the map instead of selecting."""
+        self._placing = callback
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    def cancel_placement(self) -> bool:
+        """Stop waiting for a placing click; True if one was awaited."""
+        placing, self._placing = self._placing, None
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        return placing is not None
+
+    def lonlat_at(self, pos: QPointF) -> tuple[float, float]:
+        """Longitude and latitude under a point of the widget (the inset counts as Iceland)."""
+        if self._inset_rect is not None and self._inset_rect.contains(pos):
+            xmin, ymin, xmax, ymax = INSET_FRAME
+            fx = (pos.x() - self._inset_rect.left()) / self._inset_rect.width()
+            fy = (pos.y() - self._inset_rect.top()) / self._inset_rect.height()
+            lon, lat = to_lonlat(xmin + fx * (xmax - xmin), ymax - fy * (ymax - ymin), INSET_CRS)
+        else:
+            lon, lat = to_lonlat(*self.view.to_map(pos.x(), pos.y()))
+        return float(lon), float(lat)
 
     def marker_position(self, agency_id: str) -> QPointF | None:
         """Where an agency's marker is drawn (logical pixels), if it is on the map."""
@@ -313,8 +336,12 @@ class MapCanvas(QWidget):
             was_click = self.view == self._drag_view
             self._press = None
             self._drag_view = None
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
-            if was_click:
+            self.setCursor(Qt.CursorShape.CrossCursor if self._placing else Qt.CursorShape.OpenHandCursor)
+            if was_click and self._placing is not None:
+                callback = self._placing
+                self.cancel_placement()
+                callback(*self.lonlat_at(event.position()))
+            elif was_click:
                 if self._model is not None:
                     self._model.select(self.agency_at(event.position()))
             elif self.view != self._image_view:
@@ -354,11 +381,4 @@ class MapCanvas(QWidget):
         QToolTip.showText(global_pos, f"<b>{row['name']}</b><br>{agency_type}, {row['city']}<br>{sectors}", self)
 
     def _emit_cursor(self, pos: QPointF) -> None:
-        if self._inset_rect is not None and self._inset_rect.contains(pos):
-            xmin, ymin, xmax, ymax = INSET_FRAME
-            fx = (pos.x() - self._inset_rect.left()) / self._inset_rect.width()
-            fy = (pos.y() - self._inset_rect.top()) / self._inset_rect.height()
-            lon, lat = to_lonlat(xmin + fx * (xmax - xmin), ymax - fy * (ymax - ymin), INSET_CRS)
-        else:
-            lon, lat = to_lonlat(*self.view.to_map(pos.x(), pos.y()))
-        self.cursorMoved.emit(float(lon), float(lat))
+        self.cursorMoved.emit(*self.lonlat_at(pos))

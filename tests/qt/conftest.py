@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from bsr_map.directory import bundled_directory_path, load_directory, load_taxonomy
 from bsr_map.explore import ExploreModel
@@ -22,6 +23,8 @@ def window(qtbot, basemap, model, tmp_path, monkeypatch):
     """The main window, shown and painted once, with settings in a fresh folder."""
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path / "settings"))
     win = MainWindow(basemap, model)
+    # Closing at the end of a test must not wait on a modal "unsaved changes?" question.
+    monkeypatch.setattr(win.editing, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
     qtbot.addWidget(win)
     win.resize(1280, 720)
     with qtbot.waitSignal(win.canvas.agenciesRendered, timeout=15_000):
