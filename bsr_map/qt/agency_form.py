@@ -40,9 +40,11 @@ def _checklist(terms, chosen) -> QListWidget:
     return widget
 
 
-def _checked_codes(widget: QListWidget) -> list[str]:
-    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked]
+def _checked_codes(widget: QListWidget, keep_order: list[str] = ()) -> list[str]:
+    """Ticked codes: those of ``keep_order`` first and in its order (the primary sector stays first)."""
+    ticked = [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+              if widget.item(i).checkState() == Qt.CheckState.Checked]
+    return [c for c in keep_order if c in ticked] + [c for c in ticked if c not in keep_order]
 
 
 class AgencyForm(QDialog):
@@ -53,7 +55,9 @@ class AgencyForm(QDialog):
         self._model = model
         self._editing_id = record["id"] if record else None
         record = record or {}
+        self._original_sectors = list(record.get("sectors", []))
         self.setWindowTitle(f"Edit {record['name']}" if record else "Add agency")
+        self.setMinimumWidth(560)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for name in TEXT_FIELDS[:2]:
@@ -78,6 +82,8 @@ class AgencyForm(QDialog):
         location.addWidget(self.lon)
         form.addRow("Location (°)", location)
         self.sectors = _checklist(model.taxonomy.sectors, record.get("sectors", []))
+        self.sectors.setToolTip("The agency's primary sector (its colour on the map) stays first; "
+                                "newly ticked sectors follow")
         form.addRow("Sectors", self.sectors)
         self.services = _checklist(model.taxonomy.services, record.get("services", []))
         form.addRow("Services", self.services)
@@ -118,7 +124,8 @@ class AgencyForm(QDialog):
         """The raw values, as the importer would read them."""
         raw = {name: edit.text() for name, edit in self.fields.items()}
         raw.update(type=self.type.currentData(), country=self.country.currentData(), lat=self.lat.text(),
-                   lon=self.lon.text(), sectors=_checked_codes(self.sectors), services=_checked_codes(self.services),
+                   lon=self.lon.text(), sectors=_checked_codes(self.sectors, self._original_sectors),
+                   services=_checked_codes(self.services),
                    languages=self.languages.text(), description=self.description.toPlainText())
         return raw
 

@@ -187,3 +187,14 @@ def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_dire
         other.kill()
         other.wait()
     assert acquire_lock(path) is None  # the dead holder's lock is stale now
+
+
+def test_editing_keeps_the_primary_sector_first(window):
+    from bsr_map.editing import records_by_id
+
+    (record,) = records_by_id(window.model, ["pl-investgda"])
+    assert record["sectors"][0] == "business_services"
+    form = window.editing.open_form(record)
+    assert form.values()["sectors"] == record["sectors"]
+    form.sectors.item(11).setCheckState(Qt.CheckState.Checked)  # tourism, newly ticked
+    assert form.values()["sectors"][0] == "business_services" and form.values()["sectors"][-1] == "tourism"
