@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="paint the map once, print the seconds since start and exit")
     gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window after the first paint and exit")
     gui.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1600x1000")
+    gui.add_argument("--present", action="store_true",
+                     help="start in the full-screen trade-fair presentation mode (leave with Ctrl+Shift+Q)")
+    gui.add_argument("--tour", action="store_true", help="with --present: tour the countries until touched")
     directory_commands.add_parser(sub)
     export_commands.add_parser(sub)
     export_commands.add_directory_parsers(sub)
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gui":
         from bsr_map.qt.app import run_gui  # the only place the core reaches into the Qt package
 
-        return run_gui(args.file, quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot, size=args.size)
+        return run_gui(args.file, quit_after_first_paint=args.quit_after_first_paint, screenshot=args.screenshot,
+                       size=args.size, present=args.present, tour=args.tour)
     if args.command == "directory":
         return directory_commands.run(args)
     if args.command == "export-map":

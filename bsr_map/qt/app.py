@@ -24,7 +24,7 @@ def _show_unexpected_error(exc_type, exc, tb) -> None:
 
 
 def run_gui(file: str | None = None, quit_after_first_paint: bool = False, screenshot: str | None = None,
-            size: tuple[int, int] | None = None) -> int:
+            size: tuple[int, int] | None = None, present: bool = False, tour: bool = False) -> int:
     """Open the main window and run the event loop.
 
     Parameters
@@ -38,6 +38,8 @@ def run_gui(file: str | None = None, quit_after_first_paint: bool = False, scree
         After the first paint, save an image of the whole window here and exit.
     size : tuple of int, optional
         Window size in pixels (width, height).
+    present, tour : bool
+        Start in the full-screen presentation mode, optionally touring the countries.
 
     Returns
     -------
@@ -58,18 +60,25 @@ def run_gui(file: str | None = None, quit_after_first_paint: bool = False, scree
     window = MainWindow(basemap, model)
     if size is not None:
         window.resize(*size)
+    shown = window
+    if present:
+        shown = window.open_presentation(tour=tour)
+        shown.left.connect(window.show)  # leaving the booth mode leads to the staff window
     if quit_after_first_paint or screenshot:
         def _finish() -> None:
             print(f"{seconds_since_start():.3f}", flush=True)
-            if screenshot and not window.grab().save(screenshot):
+            if screenshot and not shown.grab().save(screenshot):
                 print(f"Could not write the screenshot {screenshot}", file=sys.stderr)
                 app.exit(1)
                 return
+            if shown is not window:
+                shown.request_exit()
             app.quit()
 
         # Let the paint event that drew the agencies finish, then report and leave.
-        window.canvas.agenciesRendered.connect(lambda _seconds: QTimer.singleShot(0, _finish))
-    window.show()
+        shown.canvas.agenciesRendered.connect(lambda _seconds: QTimer.singleShot(0, _finish))
+    if not present:
+        window.show()
     if file:
         QTimer.singleShot(0, lambda: window.open_directory(file))
     if not (quit_after_first_paint or screenshot):

@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         self.zoom_selection_action = self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+L",
                                                   "Zoom the map to the selected agency")
         self.clear_filters_action = self._action("&Clear all filters", self.model.clear_filters, "Ctrl+Shift+X")
+        self.present_action = self._action("&Presentation mode", self.open_presentation, "F11",
+                                           "Full screen for a trade-fair booth (leave with Ctrl+Shift+Q)")
         self.search_action = self._action("&Find…", self._on_find_triggered, QKeySequence.StandardKey.Find,
                                           "Search agencies by name, city or description (Ctrl+F)")
         self.clear_selection_action = self._action("Clear selection", self._on_escape, "Esc")
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
                        self.zoom_out_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.present_action)
+        view_menu.addSeparator()
         for dock in self._docks.values():
             view_menu.addAction(dock.toggleViewAction())
         menus.addMenu("&Help").addAction(about_action)
@@ -163,6 +167,14 @@ class MainWindow(QMainWindow):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
         self._update_recent_menu()
+
+    def open_presentation(self, *, tour: bool = False):
+        """Open the trade-fair presentation mode full screen (on its own filters and selection)."""
+        from bsr_map.qt.presentation import open_presentation
+
+        self.presentation = open_presentation(self.canvas.basemap, self.model.directory, self.model.taxonomy,
+                                              self.settings, tour=tour)
+        return self.presentation
 
     def open_export_dialog(self):
         """Open the map export dialog (ExportMapDialog) for the filtered agencies and the current view."""

@@ -14,9 +14,9 @@ import time
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QSwipeGesture, QToolTip, QWidget
 
 from bsr_map.basemap import Basemap
 from bsr_map.explore import ExploreModel
@@ -304,6 +304,27 @@ class MapCanvas(QWidget):
         return QRectF(QPointF(left, top), QPointF(right, bottom))
 
     # -- events -----------------------------------------------------------
+    def event(self, event) -> bool:
+        """Touch gestures where the platform delivers them: pinch zooms, swipe pans."""
+        if event.type() == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if pinch is not None and pinch.scaleFactor() > 0:
+                centre = self.mapFromGlobal(pinch.centerPoint().toPoint())
+                self._view = self.view.zoomed(pinch.scaleFactor(), centre.x(), centre.y())
+                self._settle.start()
+                self.update()
+            swipe = event.gesture(Qt.GestureType.SwipeGesture)
+            if swipe is not None:
+                step = self.width() / 3
+                dx = {QSwipeGesture.SwipeDirection.Left: -step, QSwipeGesture.SwipeDirection.Right: step}.get(
+                    swipe.horizontalDirection(), 0.0)
+                dy = {QSwipeGesture.SwipeDirection.Up: -step, QSwipeGesture.SwipeDirection.Down: step}.get(
+                    swipe.verticalDirection(), 0.0)
+                self.set_view(self.view.panned(dx, dy))
+            event.accept()
+            return True
+        return super().event(event)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         if self.legend is not None:
             self.legend.place()

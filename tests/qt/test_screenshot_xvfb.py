@@ -34,3 +34,21 @@ def test_main_window_screenshot_under_xvfb(tmp_path):
     keep = os.environ.get("BSR_MAP_SCREENSHOT_DIR")
     if keep:
         shutil.copy(out, keep)
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run (Debian package xvfb) is not installed")
+def test_presentation_mode_fills_a_1920x1080_screen(tmp_path):
+    out = tmp_path / "booth.png"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(QT_QPA_PLATFORM="xcb", BSR_MAP_SETTINGS_DIR=str(tmp_path / "settings"))
+    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m", "bsr_map",
+                             "gui", "--present", "--screenshot", str(out)],
+                            capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1920, 1080)
+    keep = os.environ.get("BSR_MAP_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(out, keep)
