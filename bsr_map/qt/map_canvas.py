@@ -9,12 +9,14 @@ gesture ends the map is drawn again for real.
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import replace
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSwipeGesture, QToolTip, QWidget
 
@@ -147,9 +149,31 @@ class MapCanvas(QWidget):
         """Zoom about the centre by ``factor`` (> 1 zooms in)."""
         self.set_view(self.view.zoomed(factor))
 
-    def fit_to(self, extent: tuple[float, float, float, float]) -> None:
-        """Show ``extent`` (map metres) with a margin."""
-        self.set_view(fit_view(extent, self.width(), self.height()), redraw_now=True)
+    def fit_to(self, extent: tuple[float, float, float, float], *, animate_ms: int = 0) -> None:
+        """Show ``extent`` (map metres) with a margin, optionally gliding there."""
+        target = fit_view(extent, self.width(), self.height())
+        if animate_ms > 0:
+            self.animate_to(target, animate_ms)
+        else:
+            self.set_view(target, redraw_now=True)
+
+    def animate_to(self, target: MapView, duration_ms: int = 900) -> None:
+        """Glide to ``target``: the cached image moves and scales smoothly, then the map is drawn for real."""
+        start = self.view
+        animation = QVariantAnimation(self, startValue=0.0, endValue=1.0, duration=duration_ms)
+        animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
+
+        def step(t) -> None:
+            t = float(t)
+            mpp = math.exp((1 - t) * math.log(start.metres_per_pixel) + t * math.log(target.metres_per_pixel))
+            self._view = replace(start, cx=start.cx + (target.cx - start.cx) * t,
+                                 cy=start.cy + (target.cy - start.cy) * t, metres_per_pixel=mpp)
+            self.update()
+
+        animation.valueChanged.connect(step)
+        animation.finished.connect(lambda: self.set_view(target, redraw_now=True))
+        self._animation = animation  # kept alive while it runs
+        animation.start()
 
     def invalidate_agencies(self) -> None:
         """Redraw the agency layer (after a filter or selection change)."""

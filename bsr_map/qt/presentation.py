@@ -33,6 +33,7 @@ from bsr_map.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
 from bsr_map.explore import ExploreModel
 from bsr_map.filtering import FilterState
+from bsr_map.mapview import home_view
 from bsr_map.qt.map_canvas import MapCanvas
 
 #: Touch targets at least this tall (the usual guideline is 44 px).
@@ -40,6 +41,8 @@ TOUCH_HEIGHT = 56
 DEFAULT_IDLE_SECONDS = 90
 DEFAULT_TOUR_SECONDS = 12
 EXIT_SHORTCUT = "Ctrl+Shift+Q"
+#: The tour glides from one country to the next over this long.
+TRANSITION_MS = 1200
 
 
 def pin_hash(pin: str) -> str:
@@ -224,9 +227,9 @@ class PresentationWindow(QWidget):
         filtered = self.model.filtered
         mainland = filtered[filtered["country"] != "IS"]
         if len(mainland):
-            self.canvas.fit_to(tuple(mainland.total_bounds))
+            self.canvas.fit_to(tuple(mainland.total_bounds), animate_ms=TRANSITION_MS)
         else:
-            self.canvas.go_home()
+            self.canvas.animate_to(home_view(self.canvas.width(), self.canvas.height()), TRANSITION_MS)
 
     # -- leaving ---------------------------------------------------------------------
     def request_exit(self) -> bool:

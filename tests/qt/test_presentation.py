@@ -77,3 +77,18 @@ def test_f11_opens_the_presentation_from_the_main_window(window, qtbot):
     assert booth.isFullScreen() and booth.model is not window.model  # its own filters: staff's stay as they were
     booth._exit_allowed = True
     booth.close()
+
+
+def test_tour_glides_to_the_next_country(booth, qtbot):
+    canvas = booth.canvas
+    start = canvas.view
+    booth.tour_timer.setInterval(60_000)  # one step only
+    booth.start_tour()
+    scales = []
+    for _ in range(25):
+        qtbot.wait(60)
+        scales.append(canvas.view.metres_per_pixel)
+    final = scales[-1]
+    assert final < start.metres_per_pixel  # zoomed in to the first country
+    between = [m for m in scales if final * 1.01 < m < start.metres_per_pixel * 0.99]
+    assert between, "the view jumped instead of gliding"
