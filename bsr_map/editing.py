@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pycountry
-
-from bsr_map.directory.importing import _default_locator
+from bsr_map.directory.importing import _default_locator, country_names
 from bsr_map.directory.location import check_location
 from bsr_map.directory.model import directory_records, make_directory
-from bsr_map.directory.schema import FIELD_NAMES, Problem, country_name, validate_record
+from bsr_map.directory.schema import FIELD_NAMES, Problem, validate_record
 from bsr_map.explore import ExploreModel
 
 
@@ -82,8 +80,8 @@ def check_agency(raw: dict, model: ExploreModel, *, editing_id: str | None = Non
     """
     record, problems = validate_record(raw, model.taxonomy, source="form", row=None)
     warnings: list[str] = []
-    names = {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries}
-    point, location = check_location(raw.get("lat"), raw.get("lon"), record["country"], _default_locator(), names)
+    point, location = check_location(raw.get("lat"), raw.get("lon"), record["country"], _default_locator(),
+                                     country_names())
     for column, message in location:
         if "missing" in message or "not a number" in message or "out of range" in message:
             problems.append(Problem("form", None, column, message))

@@ -77,7 +77,9 @@ def _default_locator() -> CountryLocator:
     return CountryLocator(load_basemap())
 
 
-def _country_names() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO code -> English name of every country, for messages."""
     return {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries}
 
 
@@ -104,7 +106,7 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     """
     taxonomy = taxonomy or load_taxonomy()
     locator = CountryLocator(basemap) if basemap is not None else _default_locator()
-    names = _country_names()
+    names = country_names()
     good_records, good_points, problems = [], [], []
     first_row_of_id: dict[str, int] = {}
     found_by_reader: dict[int, list[Problem]] = {}

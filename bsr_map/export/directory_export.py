@@ -18,7 +18,7 @@ from bsr_map.basemap import Basemap
 from bsr_map.directory.model import directory_records
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.directory.writers import write_directory
-from bsr_map.export import ExportCancelled
+from bsr_map.export import progress_step
 from bsr_map.export.directory_pdf import build_directory_pdf, entry_flowables, paragraph_styles
 from bsr_map.export.vcard import vcards
 from bsr_map.mapview import fit_view, home_view
@@ -123,11 +123,7 @@ def export_brochure(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basem
     if path.suffix.lower() != ".pdf":
         raise ValueError(f"the brochure pack is a PDF, not '{path.suffix or path.name}'")
 
-    def check(fraction: float, message: str) -> None:
-        if cancelled is not None and cancelled():
-            raise ExportCancelled("The export was cancelled; nothing was written.")
-        if progress is not None:
-            progress(fraction, message)
+    check = progress_step(progress, cancelled)
 
     check(0.02, "Drawing the overview map")
     map_pdf = io.BytesIO()

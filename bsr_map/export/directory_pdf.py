@@ -40,7 +40,7 @@ from reportlab.platypus import (
 from bsr_map.directory.model import directory_records
 from bsr_map.directory.schema import country_name
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.export import ExportCancelled
+from bsr_map.export import progress_step
 from bsr_map.export.vcard import agency_vcard
 from bsr_map.paths import resources_dir
 
@@ -213,11 +213,7 @@ def build_directory_pdf(target, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, 
     body_h = size[1] - 2 * margin - 10 * mm
     result = DirectoryDocument()
 
-    def check(fraction: float, message: str) -> None:
-        if cancelled is not None and cancelled():
-            raise ExportCancelled("The export was cancelled; nothing was written.")
-        if progress is not None:
-            progress(fraction, message)
+    check = progress_step(progress, cancelled)
 
     def decorate(canvas, doc) -> None:
         canvas.saveState()

@@ -11,7 +11,7 @@ import matplotlib
 from bsr_map.atomic import atomic_write
 from bsr_map.basemap import Basemap
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.export import ExportCancelled
+from bsr_map.export import ExportCancelled, progress_step
 from bsr_map.export.map_page import MapPage, MapPageOptions, compose_map_page
 
 MAP_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -65,11 +65,7 @@ def export_map(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basemap, t
     if not MIN_DPI <= options.dpi <= MAX_DPI:
         raise ValueError(f"resolution must be between {MIN_DPI} and {MAX_DPI} dpi, not {options.dpi}")
 
-    def step(fraction: float, message: str) -> None:
-        if cancelled is not None and cancelled():
-            raise ExportCancelled("The export was cancelled; nothing was written.")
-        if progress is not None:
-            progress(fraction, message)
+    step = progress_step(progress, cancelled)
 
     step(0.05, "Drawing the map")
     page = compose_map_page(agencies, basemap, taxonomy, options)

@@ -19,16 +19,6 @@ from bsr_map.export import ExportCancelled
 from bsr_map.export.vcard import agency_vcard
 
 
-@pytest.fixture(scope="module")
-def directory():
-    return load_directory()
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    return load_taxonomy()
-
-
 def flat(text: str) -> str:
     """Text with line breaks and runs of spaces as single spaces (long names wrap in a column)."""
     return " ".join(text.split())

@@ -11,23 +11,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bsr_map.directory import load_directory, load_taxonomy
 from bsr_map.export.map_export import ExportCancelled, export_map
 from bsr_map.export.map_page import MapPageOptions
 from bsr_map.export.page import PAGE_SIZES_MM, page_spec
 from bsr_map.projection import from_lonlat
 
 PT_PER_MM = 72 / 25.4
-
-
-@pytest.fixture(scope="module")
-def directory():
-    return load_directory()
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    return load_taxonomy()
 
 
 def options(page="A4", orientation="landscape", **kwargs):
