@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.events import Event
@@ -43,7 +44,8 @@ class ExploreModel:
         self.directory = directory.reset_index(drop=True)
         self.source = Path(source) if source else None
         self.index = AgencyIndex.build(self.directory, self.taxonomy.sectors.codes)
-        self._row_of_id = {agency_id: i for i, agency_id in enumerate(self.directory["id"])}
+        # A pandas index finds a row by id with a compact hash table (a dict of 100,000 ids costs 6 MB).
+        self._ids = pd.Index(self.directory["id"].to_numpy(dtype=object))
         self._mask = self.index.mask(self._filters)
 
     # -- directory -----------------------------------------------------------
@@ -68,7 +70,9 @@ class ExploreModel:
 
     @property
     def filtered(self) -> gpd.GeoDataFrame:
-        """The agencies that pass the filters."""
+        """The agencies that pass the filters (the directory itself when all pass: treat it as read-only)."""
+        if self._mask.all():
+            return self.directory  # no copy: at 100,000 agencies a copy costs tens of MB
         return self.directory[self._mask]
 
     @property
@@ -87,7 +91,7 @@ class ExploreModel:
         self._filters = state
         self._mask = self.index.mask(state)
         self.filters_changed.emit()
-        if self._selected is not None and not self._mask[self._row_of_id[self._selected]]:
+        if self._selected is not None and not self._mask[self.row_of(self._selected)]:
             self.select(None)
 
     def toggle(self, facet: str, value: str) -> None:
@@ -117,11 +121,11 @@ class ExploreModel:
         """The selected agency's record, or None."""
         if self._selected is None:
             return None
-        return self.directory.iloc[self._row_of_id[self._selected]].to_dict()
+        return self.directory.iloc[self.row_of(self._selected)].to_dict()
 
     def select(self, agency_id: str | None) -> None:
         """Select an agency by id (None clears the selection)."""
-        if agency_id is not None and agency_id not in self._row_of_id:
+        if agency_id is not None and agency_id not in self._ids:
             raise KeyError(f"No agency with id {agency_id!r}")
         if agency_id == self._selected:
             return
@@ -130,4 +134,4 @@ class ExploreModel:
 
     def row_of(self, agency_id: str) -> int:
         """Row of ``agency_id`` in :attr:`directory`."""
-        return self._row_of_id[agency_id]
+        return int(self._ids.get_loc(agency_id))

@@ -93,3 +93,16 @@ def test_filter_state_round_trips_through_settings():
     state = FilterState(frozenset({"DE"}), frozenset({"ict"}), SECTOR_ALL, frozenset({"network"}), "berlin")
     assert FilterState.from_dict(state.to_dict()) == state
     assert FilterState.from_dict({"sector_mode": "nonsense"}).sector_mode == "any"
+
+
+def test_search_finds_words_spread_over_fields_and_repeated_values(directory, index):
+    """One word in the city, another in the name: the agency is found; a shared city finds all who share it."""
+    row = directory[directory.city == "Tartu"].iloc[0]
+    word_in_name = next(w for w in row["name"].split() if w.lower() not in "tartu")
+    found = ids(directory, index.mask(FilterState(text=f"tartu {word_in_name}")))
+    assert row.id in found
+    same_city = set(directory.id[directory.city == "Gdańsk"])
+    assert len(same_city) > 1 and same_city <= ids(directory, index.mask(FilterState(text="gdansk")))
+    assert ids(directory, index.mask(FilterState(text="tartu gdansk"))) == {
+        r.id for r in directory.itertuples()
+        if all(w in search_key(" ".join([r.name, r.local_name, r.city, r.description])) for w in ("tartu", "gdansk"))}

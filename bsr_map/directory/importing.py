@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pycountry
 
 from bsr_map.basemap import Basemap, load_basemap
 from bsr_map.directory.location import CountryLocator, check_location
 from bsr_map.directory.model import make_directory
 from bsr_map.directory.readers import read_table
-from bsr_map.directory.schema import FIELDS, Problem, country_name, validate_record
+from bsr_map.directory.schema import FIELDS, Problem, country_name, validate_record, FIELD_NAMES
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.paths import geodata_dir
 
@@ -92,7 +94,8 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     ----------
     source : str
         Name of the file, for messages.
-    rows : list of (row number, dict)
+    rows : sequence of (row number, dict)
+        Drained as it is read when it is a :class:`~bsr_map.directory.readers.RawRows`.
     taxonomy : Taxonomy, optional
     basemap : Basemap, optional
         Country polygons for the point-in-country check; the bundled basemap by default.
@@ -107,12 +110,16 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     taxonomy = taxonomy or load_taxonomy()
     locator = CountryLocator(basemap) if basemap is not None else _default_locator()
     names = country_names()
-    good_records, good_points, problems = [], [], []
+    # The valid records are gathered column by column: 100,000 rows as dicts or tuples would cost
+    # more memory than the finished directory.
+    good_columns: dict[str, list] = {name: [] for name in FIELD_NAMES}
+    good_points, problems = array("d"), []  # lon, lat, lon, lat, …
+    total = len(rows)
     first_row_of_id: dict[str, int] = {}
     found_by_reader: dict[int, list[Problem]] = {}
     for problem in extra_problems:
         found_by_reader.setdefault(problem.row, []).append(problem)
-    for number, raw in rows:
+    for number, raw in (rows.drain() if hasattr(rows, "drain") else rows):
         record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
         row_problems = found_by_reader.get(number, []) + row_problems
         country = record["country"] if not any(p.column == "country" for p in row_problems) else ""
@@ -127,9 +134,11 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
         if row_problems:
             problems += row_problems
         else:
-            good_records.append(record)
-            good_points.append(point)
-    return ImportResult(source, make_directory(good_records, good_points), problems, len(rows))
+            for name in FIELD_NAMES:
+                good_columns[name].append(record[name])
+            good_points.extend(point)
+    points = np.frombuffer(good_points, dtype=float).reshape(-1, 2)
+    return ImportResult(source, make_directory(good_columns, points), problems, total)
 
 
 def read_directory(path: str | Path, **kwargs) -> ImportResult:

@@ -18,13 +18,29 @@ from bsr_map.projection import MAP_CRS, to_lonlat
 COORDINATE_DECIMALS = 6
 
 
-def make_directory(records: list[dict], lonlats: list[tuple[float, float]]) -> gpd.GeoDataFrame:
-    """Build the directory from normalised records and their WGS 84 points."""
-    frame = pd.DataFrame.from_records(records, columns=list(FIELD_NAMES))
-    lon = np.round(np.array([p[0] for p in lonlats], dtype=float), COORDINATE_DECIMALS)
-    lat = np.round(np.array([p[1] for p in lonlats], dtype=float), COORDINATE_DECIMALS)
-    points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(points).to_crs(MAP_CRS), crs=MAP_CRS)
+def make_directory(records: list[dict] | dict[str, list], lonlats) -> gpd.GeoDataFrame:
+    """Build the directory from normalised records and their WGS 84 points.
+
+    Parameters
+    ----------
+    records : list of dict, or dict of lists
+        One dict per agency, or the columns (field -> list of values). Columns
+        are consumed: each list is let go of once it is in the frame, which
+        keeps the peak memory of a large import down.
+    lonlats : sequence of (lon, lat), or array of shape (n, 2)
+
+    Returns
+    -------
+    GeoDataFrame
+        In EPSG:3035.
+    """
+    if isinstance(records, dict):
+        frame = pd.DataFrame({name: pd.Series(records.pop(name)) for name in FIELD_NAMES}, columns=list(FIELD_NAMES))
+    else:
+        frame = pd.DataFrame.from_records(records, columns=list(FIELD_NAMES))
+    points = np.round(np.asarray(lonlats, dtype=float).reshape(-1, 2), COORDINATE_DECIMALS)
+    geometry = gpd.points_from_xy(points[:, 0], points[:, 1], crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry).to_crs(MAP_CRS), crs=MAP_CRS)
 
 
 def empty_directory() -> gpd.GeoDataFrame:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,12 +75,75 @@ class DirectoryReadError(Exception):
     """The file cannot be read as a directory at all (not a table, empty, corrupt)."""
 
 
+class RawRows(Sequence):
+    """A file's rows as ``(row number, {field: value})``, each dict made when the row is read.
+
+    Rows are kept as lists of values in :attr:`fields` order: a dict per row
+    costs several times the memory, which for a file of 100,000 agencies is
+    more than a hundred megabytes.
+    """
+
+    def __init__(self, fields=()):
+        self.fields = list(fields)
+        self._position = {name: i for i, name in enumerate(self.fields)}
+        self._rows: list[tuple[int, list]] = []
+        self._shared: dict[str, str] = {}
+
+    def add(self, number: int, values: list) -> None:
+        """Append a row: ``values`` in :attr:`fields` order (shorter lists are padded with None).
+
+        Equal texts are kept once: a directory repeats its cities, types and sectors on every row.
+        """
+        shared = self._shared
+        values = [shared.setdefault(v, v) if type(v) is str else v for v in values]
+        self._rows.append((number, values + [None] * (len(self.fields) - len(values))))
+
+    def set(self, index: int, name: str, value) -> None:
+        """Set field ``name`` of the ``index``-th row (a field added with :meth:`add_field`)."""
+        self._rows[index][1][self._position[name]] = value
+
+    def add_field(self, name: str) -> None:
+        """Make sure rows have a ``name`` field (before rows are added)."""
+        if name not in self._position:
+            self._position[name] = len(self.fields)
+            self.fields.append(name)
+
+    def numbers(self) -> list[int]:
+        """The rows' numbers as the user counts them, in order."""
+        return [number for number, _ in self._rows]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> tuple[int, dict]:
+        number, values = self._rows[index]
+        return number, dict(zip(self.fields, values))
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        fields = self.fields
+        for number, values in self._rows:
+            yield number, dict(zip(fields, values))
+
+    def drain(self) -> Iterator[tuple[int, dict]]:
+        """Iterate over the rows once, letting go of each as it is handed out (the table is empty afterwards).
+
+        Validating a large file this way needs memory for the file's rows or
+        for the directory made of them, not for both at once.
+        """
+        fields, rows = self.fields, self._rows
+        self._shared = {}  # the rows hold the texts; the lookup of equal texts is not needed any more
+        rows.reverse()
+        while rows:
+            number, values = rows.pop()
+            yield number, dict(zip(fields, values))
+
+
 @dataclass
 class RawTable:
     """Rows of a file, keyed by schema field, with user-facing row numbers."""
 
     source: str
-    rows: list[tuple[int, dict]] = field(default_factory=list)
+    rows: RawRows = field(default_factory=RawRows)
     columns: dict[str, str] = field(default_factory=dict)  # schema field -> column name in the file
     unknown_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the user should know; they do not block an import
@@ -121,11 +185,22 @@ def _column_warnings(source: str, columns: dict, unknown: list[str], duplicates:
     return warnings
 
 
-def _table(source: str, headers: list, records, first_row: int) -> RawTable:
+def _table(source: str, headers: list, records, first_row: int, extra_fields=()) -> RawTable:
+    table, by_index = _new_table(source, headers, extra_fields)
+    _add_records(table, by_index, len(headers), records, first_row)
+    return table
+
+
+def _new_table(source: str, headers: list, extra_fields=()) -> tuple[RawTable, dict[int, str]]:
     by_index, columns, unknown, duplicates = map_columns([str(h) if h is not None else "" for h in headers])
-    table = RawTable(source, columns=columns, unknown_columns=unknown,
+    table = RawTable(source, rows=RawRows(by_index.values()), columns=columns, unknown_columns=unknown,
                      warnings=_column_warnings(source, columns, unknown, duplicates))
-    width = len(headers)
+    for name in extra_fields:
+        table.rows.add_field(name)
+    return table, by_index
+
+
+def _add_records(table: RawTable, by_index: dict[int, str], width: int, records, first_row: int) -> None:
     for number, values in enumerate(records, start=first_row):
         if all(v is None or str(v).strip() == "" for v in values):
             continue  # blank line
@@ -134,8 +209,7 @@ def _table(source: str, headers: list, records, first_row: int) -> RawTable:
             # Usually an unquoted separator inside a value: the row's columns have shifted.
             table.row_problems.append((number, "", f"the row has {width + len(extra)} values but the header has "
                                                     f"{width} columns (a separator inside an unquoted value?)"))
-        table.rows.append((number, {name: values[i] if i < len(values) else None for i, name in by_index.items()}))
-    return table
+        table.rows.add(number, [values[i] if i < len(values) else None for i in by_index])
 
 
 #: Legacy Windows code pages of the region, tried when a file is not UTF-8:
@@ -241,68 +315,101 @@ def read_geojson(path: Path) -> RawTable:
             if key not in headers:
                 headers.append(key)
     by_index, columns, unknown, duplicates = map_columns(headers)
-    table = RawTable(path.name, columns=columns, unknown_columns=unknown,
+    table = RawTable(path.name, rows=RawRows(by_index.values()), columns=columns, unknown_columns=unknown,
                      warnings=_column_warnings(path.name, columns, unknown, duplicates))
-    for number, feature in enumerate(features, start=1):
+    table.rows.add_field("lon")
+    table.rows.add_field("lat")
+    for index, (number, feature) in enumerate(enumerate(features, start=1)):
         props = feature.get("properties") or {}
-        row = {name: props.get(headers[i]) for i, name in by_index.items()}
+        table.rows.add(number, [props.get(headers[i]) for i in by_index])
         geometry = feature.get("geometry") or {}
         if geometry.get("type") == "Point" and len(geometry.get("coordinates") or []) >= 2:
             x, y = geometry["coordinates"][:2]
             lon, lat = transform(x, y) if transform else (x, y)
-            row["lon"], row["lat"] = lon, lat
         elif geometry:
-            row["lon"] = row["lat"] = f"not a point ({geometry.get('type')})"
-        table.rows.append((number, row))
+            lon = lat = f"not a point ({geometry.get('type')})"
+        else:
+            continue  # no geometry: lat and lon columns, if any, give the location
+        table.rows.set(index, "lon", lon)
+        table.rows.set(index, "lat", lat)
     table.columns.setdefault("lat", "geometry")
     table.columns.setdefault("lon", "geometry")
     return table
 
 
+#: Features read from a GIS file at a time: a whole file of 100,000 agencies as one data frame
+#: costs about 100 MB more at the peak than its rows do.
+OGR_CHUNK = 10_000
+
+
 def read_ogr(path: Path) -> RawTable:
-    """Read a GeoPackage or Shapefile (first layer, any CRS) with GDAL."""
+    """Read a GeoPackage or Shapefile (first layer, any CRS) with GDAL, a chunk of features at a time."""
     import pyogrio
 
-    try:
-        layers = pyogrio.list_layers(path)
-        if not len(layers):
-            raise DirectoryReadError(f"{path.name} has no layers.")
-        frame = pyogrio.read_dataframe(path, layer=layers[0][0])
-    except DirectoryReadError:
-        raise
-    except Exception as exc:  # GDAL reports corrupt files through several exception types
-        raise DirectoryReadError(f"{path.name} cannot be read as a GIS file ({exc}).") from None
-    if not len(frame):
-        raise DirectoryReadError(f"{path.name} is empty: it has no features.")
-    if "geometry" not in frame.columns:
-        raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon columns.")
+    table = None
+    start = 0
+    while True:
+        try:
+            if table is None:
+                layers = pyogrio.list_layers(path)
+                if not len(layers):
+                    raise DirectoryReadError(f"{path.name} has no layers.")
+            frame = pyogrio.read_dataframe(path, layer=layers[0][0], skip_features=start, max_features=OGR_CHUNK)
+        except DirectoryReadError:
+            raise
+        except Exception as exc:  # GDAL reports corrupt files through several exception types
+            raise DirectoryReadError(f"{path.name} cannot be read as a GIS file ({exc}).") from None
+        if not len(frame):
+            if table is None:
+                raise DirectoryReadError(f"{path.name} is empty: it has no features.")
+            break
+        if "geometry" not in frame.columns:
+            raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon "
+                                     "columns.")
+        headers = [c for c in frame.columns if c != "geometry"]
+        if table is None:
+            table, by_index = _new_table(path.name, headers, extra_fields=("lon", "lat"))
+        _add_features(path, table, by_index, frame, first_row=start + 1)
+        start += len(frame)
+        if len(frame) < OGR_CHUNK:
+            break
+    table.columns["lat"] = table.columns["lon"] = "geometry"
+    return _checked(path, table)
+
+
+def _add_features(path: Path, table: RawTable, by_index: dict[int, str], frame, first_row: int) -> None:
+    """Add a chunk of features to ``table``: attributes as they are, the point as ``lon`` and ``lat``."""
     geometry = frame.geometry.copy()
     multi = geometry.geom_type == "MultiPoint"
     geometry[multi] = [g.geoms[0] if len(g.geoms) == 1 else g for g in geometry[multi]]
     points = (geometry.geom_type == "Point").to_numpy()
-    warnings = []
     if frame.crs is None:
         inside = geometry[points]
         if len(inside) and inside.x.between(-180, 180).all() and inside.y.between(-90, 90).all():
-            warnings.append(f"{path.name} names no coordinate system (no .prj file); its degrees were read as WGS 84")
+            warning = f"{path.name} names no coordinate system (no .prj file); its degrees were read as WGS 84"
+            if warning not in table.warnings:
+                table.warnings.append(warning)
             geometry = geometry.set_crs("EPSG:4326", allow_override=True)
         else:
             raise DirectoryReadError(f"{path.name} names no coordinate system (the .prj file is missing) and its "
                                      "coordinates are not degrees; add the .prj file or export it with one.")
     wgs84 = geometry.to_crs("EPSG:4326")
     attributes = frame.drop(columns="geometry")
-    headers = list(attributes.columns)
-    records = [[None if _is_na(v) else v for v in row] for row in attributes.itertuples(index=False)]
-    table = _table(path.name, headers, records, first_row=1)
-    table.warnings += warnings
-    for (number, row), geom, is_point in zip(table.rows, wgs84, points):
+    records = ([None if _is_na(v) else v for v in row] for row in attributes.itertuples(index=False))
+    first_index = len(table.rows)
+    _add_records(table, by_index, attributes.shape[1], records, first_row)
+    # Blank features are skipped: find each new row's feature by its number.
+    numbers = table.rows.numbers()
+    for index in range(first_index, len(numbers)):
+        feature = numbers[index] - first_row
+        geom = wgs84.iat[feature]
         # The geometry is the location; stale lat/lon attribute columns do not override it.
-        if is_point:
-            row["lon"], row["lat"] = geom.x, geom.y
+        if points[feature]:
+            table.rows.set(index, "lon", geom.x)
+            table.rows.set(index, "lat", geom.y)
         elif geom is not None and not geom.is_empty:
-            row["lon"] = row["lat"] = f"not a point ({geom.geom_type})"
-    table.columns["lat"] = table.columns["lon"] = "geometry"
-    return _checked(path, table)
+            table.rows.set(index, "lon", f"not a point ({geom.geom_type})")
+            table.rows.set(index, "lat", f"not a point ({geom.geom_type})")
 
 
 def _is_na(value) -> bool:

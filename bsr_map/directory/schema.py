@@ -252,7 +252,8 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
     if isinstance(value, float) and value.is_integer() and kind in ("text", "phone"):
         text = str(int(value))  # a postcode or phone number read as a number from a spreadsheet
     if kind == "id":
-        text = text.lower()  # ids compare without case: "FI-001" is "fi-001"
+        if not text.islower():
+            text = text.lower()  # ids compare without case: "FI-001" is "fi-001" (a lower-case id is kept as it is)
         if not _ID.match(text):
             problem(name, f"'{text}' is not a valid id (letters a–z, digits, '-' and '_', at most 80 characters)")
         return text

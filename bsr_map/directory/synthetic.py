@@ -10,7 +10,7 @@ import shapely
 from bsr_map.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.projection import MAP_CRS
+from bsr_map.projection import FRAME, MAP_CRS
 
 _WORDS = ("Invest", "Business", "Region", "Development", "Science Park", "Growth", "Partners", "Gateway", "Hub",
           "Agency", "Capacity", "Innovation", "Valley", "Harbour", "Zone")
@@ -39,7 +39,8 @@ def synthetic_directory(n: int, basemap: Basemap, taxonomy: Taxonomy, seed: int 
     countries = basemap.layer("countries", "1km")
     countries = countries[countries.iso_a2.isin(DIRECTORY_COUNTRIES)]
     codes, geoms = countries.iso_a2.to_numpy(), countries.geometry.values
-    land = shapely.union_all(geoms)
+    # Only the land inside the map's frame: Norway's polygon reaches Svalbard, off the map.
+    land = shapely.intersection(shapely.union_all(geoms), shapely.box(*FRAME))
     shapely.prepare(land)
     xmin, ymin, xmax, ymax = land.bounds
     xs, ys = [], []

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 
 from bsr_map.atomic import atomic_write
@@ -79,7 +79,7 @@ def locator_png(record: dict, basemap: Basemap, width_mm: float = 80.0, height_m
     from bsr_map.render.style import DEFAULT_STYLE
 
     fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
-    FigureCanvasAgg(fig)
+    MapCanvasAgg(fig)
     px_w, px_h = width_mm / 25.4 * dpi, height_mm / 25.4 * dpi
     iceland = record["country"] == "IS"
     x, y = record["x"], record["y"]
@@ -186,7 +186,7 @@ def _cover_png(agencies, basemap, taxonomy) -> bytes:
     from bsr_map.render.draw_map import draw_map
 
     fig = Figure(figsize=(180 / 25.4, 130 / 25.4), dpi=150)
-    FigureCanvasAgg(fig)
+    MapCanvasAgg(fig)
     base = draw_map(fig, basemap, home_view(180 / 25.4 * 150, 130 / 25.4 * 150, REGION_EXTENT), labels=True)
     draw_agencies(base.ax, agencies, taxonomy, inset_ax=base.inset_ax, labels=False, legend=False)
     buffer = io.BytesIO()

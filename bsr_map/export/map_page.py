@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Rectangle
@@ -129,7 +129,7 @@ def compose_map_page(agencies: gpd.GeoDataFrame, basemap: Basemap, taxonomy: Tax
     style = replace(style, halo_underlay=True)  # names stay real text in PDF and SVG
     page = options.page
     fig = Figure(figsize=page.sheet_inches, dpi=options.dpi)
-    FigureCanvasAgg(fig)
+    MapCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     boxes = _layout(page, bool(options.subtitle))
     map_ax = fig.add_axes(_mm_box(page, *boxes["map"]))

@@ -35,7 +35,7 @@ class AgencyTableModel(QAbstractTableModel):
         directory, taxonomy = self._model.directory, self._model.taxonomy
         sector_labels = {s.code: s.label for s in taxonomy.sectors}
         type_labels = {t.code: t.label for t in taxonomy.agency_types}
-        names = {}
+        names, joined = {}, {}
         self._ids = directory["id"].to_numpy(dtype=object)
         self._primary = np.array([s[0] if len(s) else "" for s in directory["sectors"]], dtype=object)
         self._cells = [
@@ -43,11 +43,19 @@ class AgencyTableModel(QAbstractTableModel):
             np.array([type_labels.get(t, t) for t in directory["type"]], dtype=object),
             np.array([names.setdefault(c, country_name(c)) for c in directory["country"]], dtype=object),
             directory["city"].to_numpy(dtype=object),
-            np.array([", ".join(sector_labels.get(c, c) for c in s) for s in directory["sectors"]], dtype=object),
+            np.array([self._sector_text(s, sector_labels, joined) for s in directory["sectors"]], dtype=object),
             directory["website"].to_numpy(dtype=object),
         ]
         self._sort_keys = [None] * len(COLUMNS)  # argsort per column, computed when first sorted by it
         self._update_rows()
+
+    @staticmethod
+    def _sector_text(codes, labels: dict, joined: dict) -> str:
+        """The sectors as one text; each combination's text is made once and shared (100,000 rows repeat them)."""
+        key = tuple(codes)
+        if key not in joined:
+            joined[key] = ", ".join(labels.get(c, c) for c in codes)
+        return joined[key]
 
     def _order(self) -> np.ndarray:
         column = self._sort_column

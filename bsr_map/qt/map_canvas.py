@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -26,7 +26,7 @@ from bsr_map.mapview import MapView, fit_view, home_view
 from bsr_map.qt.map_legend import MapLegend
 from bsr_map.projection import INSET_CRS, INSET_FRAME, to_lonlat
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies
-from bsr_map.render.draw_map import MapArtists, draw_map, setup_map_axes
+from bsr_map.render.draw_map import MapArtists, clear_map_frame, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle
 
 #: Quiet time after the last wheel step before the map is redrawn properly.
@@ -89,6 +89,8 @@ class MapCanvas(QWidget):
         self._overlay: QImage | None = None
         self._overlay_key: tuple | None = None
         self._overlay_frame = None
+        self._base_frame = None
+        self._base_key: tuple | None = None
         self._inset_rect: QRectF | None = None
         self._artists: MapArtists | None = None
         self._agency_artists: AgencyArtists | None = None
@@ -231,22 +233,32 @@ class MapCanvas(QWidget):
     def _figure(self) -> Figure:
         ratio = self.devicePixelRatioF()
         fig = Figure(figsize=(max(1, self.width()) / 100.0, max(1, self.height()) / 100.0), dpi=100.0 * ratio)
-        FigureCanvasAgg(fig)
+        MapCanvasAgg(fig)
         return fig
+
+    def _device_size(self) -> tuple[int, int]:
+        ratio = self.devicePixelRatioF()
+        return int(round(max(1, self.width()) * ratio)), int(round(max(1, self.height()) * ratio))
 
     def render_map(self) -> None:
         """Draw the basemap for the current view into its cached image."""
         started = time.perf_counter()
         view = self.view.resized(max(1, self.width()), max(1, self.height()))
-        fig = self._figure()
         keep_clear = None
         if self._model is not None and len(self._model.directory):
             geometry = self._model.directory.geometry
             keep_clear = np.column_stack([geometry.x.to_numpy(), geometry.y.to_numpy()])
         # The Iceland inset belongs to the overview; zoomed in, it would only hide the map.
         inset = view.metres_per_pixel >= INSET_MIN_ZOOM_SHARE * home_view(view.width, view.height).metres_per_pixel
-        self._artists = draw_map(fig, self._basemap, view, self._style, keep_clear=keep_clear, inset=inset)
-        image = _render(fig)
+        # The figure and its axes are kept while the widget's size stays: creating axes costs
+        # more than drawing the labels, and the kept renderer remembers the texts' sizes.
+        key = (self._device_size(), inset)
+        if self._base_key != key:
+            self._base_frame = setup_map_axes(self._figure(), view, self._style, inset=inset)
+            self._base_key = key
+        self._artists = draw_map(self._base_frame, self._basemap, view, self._style, keep_clear=keep_clear,
+                                 inset=inset)
+        image = _render(self._base_frame.ax.figure)
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image, self._image_view, self._view = image, view, view
         self._overlay = None
@@ -256,21 +268,18 @@ class MapCanvas(QWidget):
     def render_agencies(self) -> None:
         """Draw the filtered agencies for the rendered view into the overlay image.
 
-        The overlay's figure and axes are kept while the view stays the same:
-        creating matplotlib axes costs more than drawing a hundred markers.
+        The overlay's figure and axes are kept while the widget's size stays the
+        same, only their limits follow the view: creating matplotlib axes costs
+        more than drawing a hundred markers.
         """
         started = time.perf_counter()
-        key = (self._image_view, self.devicePixelRatioF(), self._artists.inset_ax is not None)
+        key = (self._device_size(), self._artists.inset_ax is not None)
         if self._overlay_key != key:
             fig = self._figure()
             fig.patch.set_alpha(0.0)
-            self._overlay_frame = setup_map_axes(fig, self._image_view, self._style, inset=key[2], transparent=True)
+            self._overlay_frame = setup_map_axes(fig, self._image_view, self._style, inset=key[1], transparent=True)
             self._overlay_key = key
-        frame = self._overlay_frame
-        for ax in (frame.ax, frame.inset_ax):
-            if ax is not None:
-                for artist in [*ax.collections, *ax.texts, *ax.images]:
-                    artist.remove()
+        frame = self._overlay_frame = clear_map_frame(self._overlay_frame, self._image_view)
         fig = frame.ax.figure
         placer = self._artists.placer.copy_for(fig.canvas.get_renderer()) if self._artists.placer else None
         # The legend is a widget over the map (MapLegend), and labels are capped: typesetting

@@ -22,6 +22,7 @@ from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.projection import INSET_CRS, MAP_CRS, to_lonlat, from_lonlat
 from bsr_map.render.basemap_labels import add_halo
 from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.point_symbols import add_points
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle
 
 #: Marker shape of each agency type (matplotlib marker codes).
@@ -158,17 +159,18 @@ def _raster_markers(ax: Axes, display_xy: np.ndarray, rgba: np.ndarray) -> None:
     """
     bbox = ax.get_window_extent()
     width, height = int(np.ceil(bbox.width)), int(np.ceil(bbox.height))
-    image = np.zeros((height, width, 4), dtype=np.float32)
+    image = np.zeros((height, width, 4), dtype=np.uint8)  # bytes, not floats: a quarter of the memory
     px = np.round(display_xy[:, 0] - bbox.x0).astype(np.intp)
     py = np.round(bbox.y1 - display_xy[:, 1]).astype(np.intp)
     radius = max(1, int(round(ax.figure.dpi / 72.0)))
+    colours = np.round(np.asarray(rgba) * 255).astype(np.uint8)
     for dx in range(-radius, radius + 1):
         for dy in range(-radius, radius + 1):
             if dx * dx + dy * dy > radius * radius + 1:
                 continue
             cx, cy = px + dx, py + dy
             inside = (cx >= 0) & (cx < width) & (cy >= 0) & (cy < height)
-            image[cy[inside], cx[inside]] = rgba[inside]
+            image[cy[inside], cx[inside]] = colours[inside]
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
     ax.imshow(image, extent=(xmin, xmax, ymin, ymax), origin="upper", interpolation="nearest", aspect="auto",
@@ -246,17 +248,17 @@ def draw_agencies(ax: Axes, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, styl
         for agency_type, marker in TYPE_MARKERS.items():
             pick = where & (types == agency_type)
             if pick.any():
-                target.scatter(x[pick], y[pick], s=size, c=rgba[pick], marker=marker,
-                               edgecolors="white", linewidths=edge, zorder=10)
+                add_points(target, x[pick], y[pick], size=size, marker=marker, facecolors=rgba[pick],
+                           edgecolors="white", linewidths=edge, zorder=10)
 
     selected = np.flatnonzero(ids == selected_id) if selected_id is not None else np.array([], int)
     if len(selected):
         i = selected[0]
         target = inset_ax if in_inset[i] else ax
-        target.scatter([x[i]], [y[i]], s=max(size, 30) * 3.2, facecolors="none", edgecolors=style.city_dot,
-                       linewidths=2.0, zorder=11)
-        target.scatter([x[i]], [y[i]], s=max(size, 30) * 1.4, c=rgba[i:i + 1],
-                       marker=TYPE_MARKERS.get(types[i], "o"), edgecolors="white", linewidths=1.2, zorder=12)
+        add_points(target, [x[i]], [y[i]], size=max(size, 30) * 3.2, edgecolors=style.city_dot, linewidths=2.0,
+                   zorder=11)
+        add_points(target, [x[i]], [y[i]], size=max(size, 30) * 1.4, marker=TYPE_MARKERS.get(types[i], "o"),
+                   facecolors=rgba[i:i + 1], edgecolors="white", linewidths=1.2, zorder=12)
 
     artists = AgencyArtists(ids=ids, display_xy=display, in_view=_inside(ax, inset_ax, display, in_inset))
     if labels and n:

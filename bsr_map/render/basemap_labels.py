@@ -14,6 +14,7 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 
 from bsr_map.render.labels import LabelPlacer, text_size
+from bsr_map.render.point_symbols import add_points
 from bsr_map.render.style import MapStyle
 
 #: A city is labelled when its population reaches this many people per metre of
@@ -112,8 +113,8 @@ def add_halo(text, style: MapStyle, width: float = 2.4) -> None:
 
 def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
     """A ringed dot, the atlas symbol for a capital."""
-    ax.scatter(xs, ys, s=26, c=style.halo, edgecolors=style.city_dot, linewidths=1.2, zorder=7.5)
-    ax.scatter(xs, ys, s=5, c=style.city_dot, linewidths=0, zorder=7.6)
+    add_points(ax, xs, ys, size=26, facecolors=style.halo, edgecolors=style.city_dot, linewidths=1.2, zorder=7.5)
+    add_points(ax, xs, ys, size=5, facecolors=style.city_dot, zorder=7.6)
 
 
 def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
@@ -198,7 +199,10 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
 
     countries = basemap.layer("countries", lod)
     region = set(countries.iso_a2[countries.role != "context"])
-    candidates = _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang)
+    # Country and sea names depend only on the level of detail, language and style: built once.
+    fixed = basemap.derived(f"labels_{lod}_{lang}_{hash(style)}",
+                            lambda: _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang))
+    candidates = list(fixed)
     candidates += _city_labels(basemap, style, mpp, region, in_view)
     candidates.sort(key=lambda label: label.rank)
     to_display = ax.transData.transform
@@ -232,5 +236,6 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
                 dots[label.dot][1].append(label.y)
         else:
             artists.hidden_labels.append(label.text)
-    ax.scatter(*dots["city"], s=7, c=style.city_dot, edgecolors=style.halo, linewidths=0.5, zorder=7.5)
+    add_points(ax, *dots["city"], size=7, facecolors=style.city_dot, edgecolors=style.halo, linewidths=0.5,
+               zorder=7.5)
     capital_markers(ax, *dots["capital"], style)

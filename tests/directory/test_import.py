@@ -147,3 +147,23 @@ def test_geojson_in_a_named_crs(tmp_path):
     path.write_text(json.dumps(data))
     result = read_directory(path)
     assert result.problems == []
+
+
+def test_large_gis_file_is_read_in_chunks_with_every_row_numbered_by_feature(tmp_path, monkeypatch, bundled):
+    """A GeoPackage read a few features at a time gives the same agencies, and problems name the right feature."""
+    from bsr_map.directory import readers, write_directory
+
+    path = write_directory(bundled, tmp_path / "all.gpkg")
+    whole = read_directory(path)
+    monkeypatch.setattr(readers, "OGR_CHUNK", 7)  # the bundled directory spans ten chunks
+    chunked = read_directory(path)
+    assert chunked.problems == [] and chunked.total_rows == len(bundled)
+    assert chunked.agencies.drop(columns="geometry").equals(whole.agencies.drop(columns="geometry"))
+    assert chunked.agencies.geometry.geom_equals_exact(whole.agencies.geometry, 1e-6).all()
+
+    broken = bundled.copy()
+    broken.loc[broken.index[17], "type"] = "consulate"  # feature 18, in the third chunk
+    broken.loc[broken.index[40], "country"] = "Narnia"  # feature 41, in the sixth
+    result = read_directory(write_directory(broken, tmp_path / "broken.gpkg"))
+    assert {(p.row, p.field) for p in result.problems} == {(18, "type"), (41, "country")}
+    assert len(result.agencies) == len(bundled) - 2

@@ -101,3 +101,40 @@ def test_iceland_inset_is_drawn_in_its_own_projection(basemap):
     assert box.x0 < 0.1 and box.y1 > 0.9  # upper left corner
     texts = {t.get_text().replace("\u200a", "") for t in inset.texts}
     assert "ICELAND" in texts and any(t.get_text() == "Reykjavík" for t in inset.texts)
+
+
+def test_cached_text_outlines_draw_the_same_pixels_as_matplotlib(basemap):
+    """The map canvas remembers label outlines; the pixels must be exactly what matplotlib draws without it."""
+    from bsr_map.render.agg_canvas import CachedTextToPath, MapCanvasAgg
+
+    CachedTextToPath._outlines.clear()
+    _, artists, plain = render(basemap)  # matplotlib's own canvas
+    assert artists.labels and not CachedTextToPath._outlines
+    images = []
+    for _ in range(2):  # the first draw fills the cache, the second draws from it
+        fig = Figure(figsize=(16, 10), dpi=100)
+        canvas = MapCanvasAgg(fig)
+        draw_map(fig, basemap)
+        canvas.draw()
+        images.append(np.asarray(canvas.buffer_rgba()).copy())
+    haloed = {(t.get_text(), t.get_fontsize()) for t in artists.labels if t.get_path_effects()}
+    assert haloed and len(CachedTextToPath._outlines) >= len(haloed)  # drawn as outlines, from the cache
+    assert np.array_equal(images[0], plain) and np.array_equal(images[1], plain)
+
+
+def test_drawing_again_into_kept_axes_equals_a_fresh_drawing(basemap):
+    """The window redraws each view into the same axes: nothing of the previous view may remain."""
+    first = home_view(1600, 1000)
+    second = first.zoomed(2.0, 1100, 300)
+    fig = Figure(figsize=(16, 10), dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    kept = draw_map(fig, basemap, first)
+    canvas.draw()
+    again = draw_map(kept.frame, basemap, second)
+    canvas.draw()
+    _, fresh, pixels = render(basemap, view=second)
+    assert again.ax is kept.ax and again.inset_ax is kept.inset_ax and len(fig.axes) == 1  # no new axes
+    assert label_texts(again) == label_texts(fresh)
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), pixels)
+    with pytest.raises(ValueError, match="inset"):
+        draw_map(kept.frame, basemap, second, inset=False)
