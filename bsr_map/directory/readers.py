@@ -343,7 +343,7 @@ OGR_CHUNK = 10_000
 
 
 def read_ogr(path: Path) -> RawTable:
-    """Read a GeoPackage or Shapefile (first layer, any CRS) with GDAL, a chunk of features at a time."""
+    """Read a GeoPackage or Shapefile (the ``agencies`` layer, else the first; any CRS) with GDAL, in chunks."""
     import pyogrio
 
     table = None
@@ -351,10 +351,11 @@ def read_ogr(path: Path) -> RawTable:
     while True:
         try:
             if table is None:
-                layers = pyogrio.list_layers(path)
-                if not len(layers):
+                names = [name for name, _ in pyogrio.list_layers(path)]
+                if not names:
                     raise DirectoryReadError(f"{path.name} has no layers.")
-            frame = pyogrio.read_dataframe(path, layer=layers[0][0], skip_features=start, max_features=OGR_CHUNK)
+                layer = "agencies" if "agencies" in names else names[0]  # bsr-map's files keep more tables
+            frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start, max_features=OGR_CHUNK)
         except DirectoryReadError:
             raise
         except Exception as exc:  # GDAL reports corrupt files through several exception types

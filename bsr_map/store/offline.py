@@ -1,0 +1,163 @@
+"""Offline copies for trade fairs: a GeoPackage snapshot of the shared directory, merged back later.
+
+The snapshot is an ordinary directory GeoPackage (it opens in bsr-map and in
+any GIS) with one more table, ``bsr_map_sync``: for each agency, the version
+it had in the shared store and a fingerprint of its content when the copy was
+taken, plus where the copy came from. Merging back compares each agency with
+its fingerprint to find what was edited offline, and saves those edits to the
+shared store against the versions recorded in the copy: the same conflict
+rules as two people editing online.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bsr_map.store.base import (
+    ChangeSet, Conflict, ConflictError, DirectoryStore, Snapshot, StoreError, fingerprint, records_by_id,
+)
+from bsr_map.store.gpkg_store import GeoPackageStore, current_user
+
+SYNC_LAYER = "bsr_map_sync"
+
+
+@dataclass
+class SyncReport:
+    """What merging an offline copy did."""
+
+    sent: list[str] = field(default_factory=list)  # ids saved to the shared store
+    kept_theirs: list[str] = field(default_factory=list)  # conflicts resolved in the store's favour
+    conflicts: list[Conflict] = field(default_factory=list)  # left for a person to decide (nothing was saved)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+def take_offline(store: DirectoryStore, path: str | Path, agency_ids: list[str] | None = None) -> Path:
+    """Write a GeoPackage snapshot of ``store`` (or of ``agency_ids`` only) to ``path``.
+
+    Returns
+    -------
+    Path
+    """
+    snapshot = store.load()
+    directory = snapshot.directory
+    if agency_ids is not None:
+        directory = directory[directory["id"].isin(set(agency_ids))]
+    _write_copy(Path(path), Snapshot(directory, snapshot.versions), store.location)
+    return Path(path)
+
+
+def _write_copy(path: Path, snapshot: Snapshot, source: str) -> None:
+    import pyogrio
+
+    from bsr_map.atomic import atomic_write
+    from bsr_map.directory.writers import _write_gpkg
+
+    records = records_by_id(snapshot.directory)
+    taken = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    sync = pd.DataFrame({"agency_id": list(records), "version": [snapshot.versions[i] for i in records],
+                         "fingerprint": [fingerprint(r) for r in records.values()], "source": source,
+                         "taken_at": taken, "taken_by": current_user()},
+                        columns=["agency_id", "version", "fingerprint", "source", "taken_at", "taken_by"])
+
+    def write(tmp: Path) -> None:
+        _write_gpkg(snapshot.directory, tmp)
+        pyogrio.write_dataframe(sync, tmp, layer=SYNC_LAYER, driver="GPKG")
+
+    atomic_write(path, write)
+
+
+def copy_source(path: str | Path) -> str | None:
+    """Where an offline copy was taken from (the store's location), or None for an ordinary file."""
+    import pyogrio
+
+    if SYNC_LAYER not in [name for name, _ in pyogrio.list_layers(path)]:
+        return None
+    frame = pyogrio.read_dataframe(path, layer=SYNC_LAYER, max_features=1)
+    return str(frame["source"].iloc[0]) if len(frame) else None
+
+
+def offline_changes(path: str | Path) -> ChangeSet:
+    """The edits made in an offline copy since it was taken, each against the store's version then."""
+    import pyogrio
+
+    path = Path(path)
+    if SYNC_LAYER not in [name for name, _ in pyogrio.list_layers(path)]:
+        raise StoreError(f"{path.name} is not an offline copy (it has no {SYNC_LAYER} table).")
+    sync = pyogrio.read_dataframe(path, layer=SYNC_LAYER)
+    base = {r.agency_id: (str(r.version), r.fingerprint) for r in sync.itertuples()}
+    now = records_by_id(GeoPackageStore(path).load().directory)
+    changes = ChangeSet()
+    for agency_id, record in now.items():
+        if agency_id not in base:
+            changes.upserts.append((record, None))
+        elif fingerprint(record) != base[agency_id][1]:
+            changes.upserts.append((record, base[agency_id][0]))
+    changes.deletes = [(agency_id, version) for agency_id, (version, _) in base.items() if agency_id not in now]
+    return changes
+
+
+def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None) -> SyncReport:
+    """Merge the edits of the offline copy at ``path`` into ``store``, then refresh the copy.
+
+    Parameters
+    ----------
+    path : str or Path
+        The offline copy.
+    store : DirectoryStore
+        The shared store it was taken from.
+    prefer : {None, "mine", "theirs"}
+        What to do with agencies changed both offline and in the store:
+        None reports them and saves nothing; "mine" saves the offline
+        version over the store's; "theirs" keeps the store's.
+
+    Returns
+    -------
+    SyncReport
+    """
+    if prefer not in (None, "mine", "theirs"):
+        raise ValueError("prefer must be None, 'mine' or 'theirs'")
+    changes = offline_changes(path)
+    report = SyncReport()
+    if changes:
+        try:
+            store.apply(changes)
+        except ConflictError as error:
+            if prefer is None:
+                report.conflicts = error.conflicts
+                return report
+            changes = _resolved(changes, error.conflicts, prefer)
+            report.kept_theirs = [c.agency_id for c in error.conflicts] if prefer == "theirs" else []
+            if changes:
+                store.apply(changes)  # a change made meanwhile is reported as a conflict again
+    report.sent = [r["id"] for r, _ in changes.upserts] + [i for i, _ in changes.deletes]
+    snapshot = store.load()
+    copied = set(records_by_id(GeoPackageStore(path).load().directory)) | set(report.sent)
+    directory = snapshot.directory[snapshot.directory["id"].isin(copied)]
+    _write_copy(Path(path), Snapshot(directory, snapshot.versions), store.location)
+    return report
+
+
+def _resolved(changes: ChangeSet, conflicts: list[Conflict], prefer: str) -> ChangeSet:
+    """``changes`` with each conflict settled: against the store's current version, or dropped."""
+    by_id = {c.agency_id: c for c in conflicts}
+    resolved = ChangeSet()
+    for record, base in changes.upserts:
+        conflict = by_id.get(record["id"])
+        if conflict is None:
+            resolved.upserts.append((record, base))
+        elif prefer == "mine":
+            resolved.upserts.append((record, conflict.theirs_version if conflict.theirs is not None else None))
+    for agency_id, base in changes.deletes:
+        conflict = by_id.get(agency_id)
+        if conflict is None:
+            resolved.deletes.append((agency_id, base))
+        elif prefer == "mine" and conflict.theirs is not None:
+            resolved.deletes.append((agency_id, conflict.theirs_version))
+    return resolved
