@@ -24,7 +24,8 @@ def _codes(text: str | None) -> list[str]:
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--directory`` and the filter options to a subcommand's parser."""
-    parser.add_argument("--directory", help="directory file to use (default: the bundled directory)")
+    parser.add_argument("--directory", help="directory file or postgresql:// URL to use (default: the bundled "
+                                            "directory)")
     parser.add_argument("--countries", metavar="CC,CC", help="ISO codes (or names) of countries, e.g. DE,PL")
     parser.add_argument("--sectors", metavar="CODE,CODE", help="sector codes, e.g. ict,maritime (any of them)")
     parser.add_argument("--all-sectors", action="store_true", help="require all of --sectors instead of any")

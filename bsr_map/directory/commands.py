@@ -1,4 +1,4 @@
-"""The ``bsr-map directory`` subcommands: validate, import, export."""
+"""The ``bsr-map directory`` subcommands: validate, import, export, and the shared store's (see :mod:`bsr_map.store.commands`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def add_parser(sub) -> None:
                          help="write the valid rows even when some rows have problems")
     export = actions.add_parser("export", help="export the directory (.gpkg, .geojson, .csv, .xlsx)")
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.add_argument("--directory", type=Path, help="directory file to export (default: the bundled one)")
+    export.add_argument("--directory", help="directory file or postgresql:// URL to export (default: the bundled one)")
+    from bsr_map.store.commands import add_parsers
+
+    add_parsers(actions)
 
 
 def _print_problems(result) -> None:
@@ -42,8 +45,32 @@ def _check_output(path: Path) -> str | None:
     return None
 
 
+def _read(source):
+    """Read a directory file, or a shared database's directory as an always-valid result."""
+    from bsr_map.directory import read_directory
+    from bsr_map.store import StoreError, is_database_url
+
+    if not is_database_url(str(source)):
+        return read_directory(source)
+    from bsr_map.directory.importing import ImportResult
+    from bsr_map.directory.readers import DirectoryReadError
+    from bsr_map.store.commands import load_location
+
+    try:
+        directory = load_location(str(source))
+    except StoreError as exc:
+        raise DirectoryReadError(str(exc)) from None
+    from bsr_map.store import display_url
+
+    return ImportResult(display_url(str(source)), directory, [], len(directory))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run a parsed ``directory`` command; return the exit status."""
+    from bsr_map.store import commands as store_commands
+
+    if args.action in store_commands.ACTIONS:
+        return store_commands.run(args)
     from bsr_map.atomic import SaveError
     from bsr_map.directory import DirectoryReadError, bundled_directory_path, read_directory, write_directory
 
@@ -53,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = getattr(args, "file", None) or getattr(args, "directory", None) or bundled_directory_path()
     try:
-        result = read_directory(source)
+        result = _read(source)
     except DirectoryReadError as exc:
         print(f"bsr-map: error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -65,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         print(f"{result.source}: {result.total_rows} agencies, no problems")
         return EXIT_OK
-    if output.absolute().resolve() == Path(source).absolute().resolve():
+    if not isinstance(source, str) and output.absolute().resolve() == Path(source).absolute().resolve():
         print(f"bsr-map: error: {output} is the file being read; write to another file, so nothing is lost",
               file=sys.stderr)
         return EXIT_USAGE

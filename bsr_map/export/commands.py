@@ -122,9 +122,11 @@ def load_filtered(args, taxonomy):
     from bsr_map.filtering import AgencyIndex
 
     state = filter_state_from_args(args, taxonomy)
-    source = Path(args.directory) if args.directory else bundled_directory_path()
+    from bsr_map.directory.commands import _read
+
+    source = args.directory or bundled_directory_path()
     try:
-        result = read_directory(source)
+        result = _read(source)
     except DirectoryReadError as exc:
         raise OptionError(str(exc)) from None
     if result.problems:
@@ -135,7 +137,10 @@ def load_filtered(args, taxonomy):
     directory = result.agencies
     mask = AgencyIndex.build(directory, taxonomy.sectors.codes).mask(state)
     agencies = directory[mask]
-    name = "bsr-map bundled directory" if not args.directory else source.name
+    from bsr_map.store import display_url, is_database_url
+
+    name = ("bsr-map bundled directory" if not args.directory else
+            display_url(args.directory) if is_database_url(args.directory) else Path(args.directory).name)
     dates = [d for d in agencies["last_verified"] if d]
     return agencies, state, name, max(dates) if dates else ""
 
