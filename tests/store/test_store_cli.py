@@ -55,7 +55,7 @@ def test_sync_reports_conflicts_and_saves_nothing(pg_url, tmp_path, capsys):
     capsys.readouterr()
     assert main(["directory", "sync", str(copy)]) == 1
     err = capsys.readouterr().err
-    assert "conflict: pl-paih" in err and "phone" in err and "Nothing was saved" in err
+    assert "conflict: pl-absl" in err and "phone" in err and "Nothing was saved" in err
     assert records_by_id(open_store(pg_url).load().directory)["pl-absl"]["phone"] == "+48 22 222 2222"
     assert main(["directory", "sync", str(copy), "--prefer", "theirs"]) == 0
     assert records_by_id(GeoPackageStore(copy).load().directory)["pl-absl"]["phone"] == "+48 22 222 2222"
