@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from bsr_map.directory.importing import _default_locator, country_names
 from bsr_map.directory.location import check_location
-from bsr_map.directory.model import directory_records, make_directory
-from bsr_map.directory.schema import FIELD_NAMES, Problem, validate_record
+from bsr_map.directory.model import directory_from_records, directory_records
+from bsr_map.directory.schema import Problem, validate_record
 from bsr_map.explore import ExploreModel
 
 
@@ -51,7 +51,7 @@ def apply_records(model: ExploreModel, changes: dict[str, dict | None], order: l
                 order.append(agency_id)
             records[agency_id] = record
     kept = [records[i] for i in order if i in records]
-    directory = make_directory([{k: r[k] for k in FIELD_NAMES} for r in kept], [(r["lon"], r["lat"]) for r in kept])
+    directory = directory_from_records(kept)
     selected = model.selected_id
     model.set_directory(directory, model.source)
     if selected is not None and selected in records:

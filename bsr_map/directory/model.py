@@ -56,6 +56,12 @@ def lonlat_columns(directory: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]
     return np.round(lon, COORDINATE_DECIMALS), np.round(lat, COORDINATE_DECIMALS)
 
 
+def directory_from_records(records: list[dict]) -> gpd.GeoDataFrame:
+    """The directory made of records with ``lat`` and ``lon`` (the inverse of :func:`directory_records`)."""
+    return make_directory([{k: r[k] for k in FIELD_NAMES} for r in records],
+                          [(float(r["lon"]), float(r["lat"])) for r in records])
+
+
 def directory_records(directory: gpd.GeoDataFrame) -> list[dict]:
     """The agencies as plain dicts in schema order, with ``lat`` and ``lon`` in degrees."""
     lon, lat = lonlat_columns(directory)

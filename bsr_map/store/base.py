@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from bsr_map.directory.model import directory_records, make_directory
+from bsr_map.directory.model import directory_records
 from bsr_map.directory.schema import FIELD_NAMES, FIELDS
 
 #: Fields a person compares in a conflict, in the schema's order, then the location.
@@ -123,12 +123,6 @@ def fingerprint(record: dict) -> str:
 def records_by_id(directory: gpd.GeoDataFrame) -> dict[str, dict]:
     """The directory's records (schema fields plus ``lat`` and ``lon``) keyed by id, in order."""
     return {record["id"]: record for record in directory_records(directory)}
-
-
-def directory_from_records(records: list[dict]) -> gpd.GeoDataFrame:
-    """A directory GeoDataFrame from records with ``lat`` and ``lon``."""
-    return make_directory([{k: r[k] for k in FIELD_NAMES} for r in records],
-                          [(float(r["lon"]), float(r["lat"])) for r in records])
 
 
 def changes_between(base: Snapshot, current: gpd.GeoDataFrame) -> ChangeSet:

@@ -24,9 +24,10 @@ from bsr_map.directory.importing import DirectoryError, read_directory
 from bsr_map.directory.readers import DirectoryReadError
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
 from bsr_map.directory.writers import _write_gpkg
+from bsr_map.directory.model import directory_from_records
 from bsr_map.store.base import (
     AuditEntry, ChangeSet, Conflict, ConflictError, DeletedAgency, DirectoryStore, Snapshot, StoreError,
-    directory_from_records, fingerprint, records_by_id,
+    fingerprint, records_by_id,
 )
 
 DELETED_LAYER = "deleted_agencies"

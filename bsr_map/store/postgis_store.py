@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES, LIST_FIELDS, MAX_DESCRIPTION
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
+from bsr_map.directory.model import directory_from_records
 from bsr_map.store.base import (
     AuditEntry, ChangeSet, Conflict, ConflictError, DeletedAgency, DirectoryStore, Snapshot, StoreError,
-    directory_from_records,
 )
 
 SCHEMA_VERSION = 1

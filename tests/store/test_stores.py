@@ -8,7 +8,8 @@ import pytest
 
 from bsr_map.directory import load_directory
 from bsr_map.store import ChangeSet, ConflictError, StoreError, changes_between, fingerprint
-from bsr_map.store.base import Snapshot, directory_from_records, records_by_id
+from bsr_map.directory.model import directory_from_records
+from bsr_map.store.base import Snapshot, records_by_id
 from bsr_map.store.offline import offline_changes, sync, take_offline
 from bsr_map.store.gpkg_store import GeoPackageStore
 
