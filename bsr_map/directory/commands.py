@@ -45,26 +45,6 @@ def _check_output(path: Path) -> str | None:
     return None
 
 
-def _read(source):
-    """Read a directory file, or a shared database's directory as an always-valid result."""
-    from bsr_map.directory import read_directory
-    from bsr_map.store import StoreError, is_database_url
-
-    if not is_database_url(str(source)):
-        return read_directory(source)
-    from bsr_map.directory.importing import ImportResult
-    from bsr_map.directory.readers import DirectoryReadError
-    from bsr_map.store.commands import load_location
-
-    try:
-        directory = load_location(str(source))
-    except StoreError as exc:
-        raise DirectoryReadError(str(exc)) from None
-    from bsr_map.store import display_url
-
-    return ImportResult(display_url(str(source)), directory, [], len(directory))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run a parsed ``directory`` command; return the exit status."""
     from bsr_map.store import commands as store_commands
@@ -72,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action in store_commands.ACTIONS:
         return store_commands.run(args)
     from bsr_map.atomic import SaveError
-    from bsr_map.directory import DirectoryReadError, bundled_directory_path, read_directory, write_directory
+    from bsr_map.directory import DirectoryReadError, bundled_directory_path, write_directory
+    from bsr_map.store.commands import read_location
 
     output = getattr(args, "output", None)
     if output is not None and (message := _check_output(output)):
@@ -80,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = getattr(args, "file", None) or getattr(args, "directory", None) or bundled_directory_path()
     try:
-        result = _read(source)
+        result = read_location(source)
     except DirectoryReadError as exc:
         print(f"bsr-map: error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -117,16 +117,16 @@ def load_filtered(args, taxonomy):
 
     Returns (agencies, state, source name, latest verification date).
     """
-    from bsr_map.directory import DirectoryReadError, bundled_directory_path, read_directory
+    from bsr_map.directory import DirectoryReadError, bundled_directory_path
     from bsr_map.filter_args import filter_state_from_args
     from bsr_map.filtering import AgencyIndex
 
     state = filter_state_from_args(args, taxonomy)
-    from bsr_map.directory.commands import _read
+    from bsr_map.store.commands import read_location
 
     source = args.directory or bundled_directory_path()
     try:
-        result = _read(source)
+        result = read_location(source)
     except DirectoryReadError as exc:
         raise OptionError(str(exc)) from None
     if result.problems:
@@ -137,10 +137,7 @@ def load_filtered(args, taxonomy):
     directory = result.agencies
     mask = AgencyIndex.build(directory, taxonomy.sectors.codes).mask(state)
     agencies = directory[mask]
-    from bsr_map.store import display_url, is_database_url
-
-    name = ("bsr-map bundled directory" if not args.directory else
-            display_url(args.directory) if is_database_url(args.directory) else Path(args.directory).name)
+    name = result.source if args.directory else "bsr-map bundled directory"  # a file's name, or a URL without password
     dates = [d for d in agencies["last_verified"] if d]
     return agencies, state, name, max(dates) if dates else ""
 

@@ -27,13 +27,33 @@ def open_location(location: str):
     return open_store(location, ask_password=ask_password_on_terminal)
 
 
-def load_location(location: str):
-    """The directory (GeoDataFrame) of a ``postgresql://`` URL, read through its store."""
-    store = open_location(location)
+def read_location(source):
+    """Read a directory file (:func:`~bsr_map.directory.read_directory`) or a database's directory.
+
+    A database's directory is valid by its constraints: it comes back as an
+    import result without problems, named by its URL without the password.
+
+    Raises
+    ------
+    bsr_map.directory.readers.DirectoryReadError
+        The file cannot be read, or the database cannot be reached.
+    """
+    from bsr_map.directory import read_directory
+    from bsr_map.directory.importing import ImportResult
+    from bsr_map.directory.readers import DirectoryReadError
+    from bsr_map.store.postgis_store import is_database_url
+
+    if not is_database_url(str(source)):
+        return read_directory(source)
     try:
-        return store.load().directory
-    finally:
-        store.close()
+        store = open_location(str(source))
+        try:
+            directory = store.load().directory
+        finally:
+            store.close()
+    except StoreError as exc:
+        raise DirectoryReadError(str(exc)) from None
+    return ImportResult(store.location, directory, [], len(directory))
 
 
 def add_parsers(actions) -> None:
