@@ -146,13 +146,8 @@ def setup_map_axes(target: Figure | Axes, view: MapView | None = None, style: Ma
     if not hasattr(ax.figure.canvas, "get_renderer"):
         MapCanvasAgg(ax.figure)
     px_w, px_h = _axes_pixel_size(ax)
-    if view is None:
-        view = home_view(px_w, px_h)
-    xmin, ymin, xmax, ymax = view.extent
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
     inset_ax = _add_inset_axes(ax, style, px_w, px_h, transparent) if inset else None
-    return MapFrame(ax, inset_ax, view, (xmax - xmin) / max(px_w, 1.0))
+    return _aim(ax, inset_ax, view)
 
 
 def clear_map_frame(frame: MapFrame, view: MapView | None = None) -> MapFrame:
@@ -177,13 +172,18 @@ def clear_map_frame(frame: MapFrame, view: MapView | None = None) -> MapFrame:
         if ax is not None:
             for artist in [*ax.collections, *ax.texts, *ax.images, *ax.patches, *ax.lines]:
                 artist.remove()
-    px_w, px_h = _axes_pixel_size(frame.ax)
+    return _aim(frame.ax, frame.inset_ax, view)
+
+
+def _aim(ax: Axes, inset_ax: Axes | None, view: MapView | None) -> MapFrame:
+    """Set the map axes' limits to ``view`` (the whole region when None); the frame for that view."""
+    px_w, px_h = _axes_pixel_size(ax)
     if view is None:
         view = home_view(px_w, px_h)
     xmin, ymin, xmax, ymax = view.extent
-    frame.ax.set_xlim(xmin, xmax)
-    frame.ax.set_ylim(ymin, ymax)
-    return MapFrame(frame.ax, frame.inset_ax, view, (xmax - xmin) / max(px_w, 1.0))
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    return MapFrame(ax, inset_ax, view, (xmax - xmin) / max(px_w, 1.0))
 
 
 def _prepare_axes(target: Figure | Axes, style: MapStyle, transparent: bool = False) -> Axes:
