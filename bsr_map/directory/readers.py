@@ -108,9 +108,9 @@ class RawRows(Sequence):
             self._position[name] = len(self.fields)
             self.fields.append(name)
 
-    def numbers(self) -> list[int]:
-        """The rows' numbers as the user counts them, in order."""
-        return [number for number, _ in self._rows]
+    def numbers(self, start: int = 0) -> list[int]:
+        """The numbers (as the user counts rows) of the rows from the ``start``-th on, in order."""
+        return [number for number, _ in self._rows[start:]]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -346,20 +346,20 @@ def read_ogr(path: Path) -> RawTable:
     """Read a GeoPackage or Shapefile (the ``agencies`` layer, else the first; any CRS) with GDAL, in chunks."""
     import pyogrio
 
+    def read(what, *args, **kwargs):
+        try:
+            return what(path, *args, **kwargs)
+        except Exception as exc:  # GDAL reports corrupt files through several exception types
+            raise DirectoryReadError(f"{path.name} cannot be read as a GIS file ({exc}).") from None
+
+    names = [name for name, _ in read(pyogrio.list_layers)]
+    if not names:
+        raise DirectoryReadError(f"{path.name} has no layers.")
+    layer = "agencies" if "agencies" in names else names[0]  # bsr-map's files keep more tables
     table = None
     start = 0
     while True:
-        try:
-            if table is None:
-                names = [name for name, _ in pyogrio.list_layers(path)]
-                if not names:
-                    raise DirectoryReadError(f"{path.name} has no layers.")
-                layer = "agencies" if "agencies" in names else names[0]  # bsr-map's files keep more tables
-            frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start, max_features=OGR_CHUNK)
-        except DirectoryReadError:
-            raise
-        except Exception as exc:  # GDAL reports corrupt files through several exception types
-            raise DirectoryReadError(f"{path.name} cannot be read as a GIS file ({exc}).") from None
+        frame = read(pyogrio.read_dataframe, layer=layer, skip_features=start, max_features=OGR_CHUNK)
         if not len(frame):
             if table is None:
                 raise DirectoryReadError(f"{path.name} is empty: it has no features.")
@@ -400,9 +400,8 @@ def _add_features(path: Path, table: RawTable, by_index: dict[int, str], frame, 
     first_index = len(table.rows)
     _add_records(table, by_index, attributes.shape[1], records, first_row)
     # Blank features are skipped: find each new row's feature by its number.
-    numbers = table.rows.numbers()
-    for index in range(first_index, len(numbers)):
-        feature = numbers[index] - first_row
+    for index, number in enumerate(table.rows.numbers(first_index), start=first_index):
+        feature = number - first_row
         geom = wgs84.iat[feature]
         # The geometry is the location; stale lat/lon attribute columns do not override it.
         if points[feature]:
