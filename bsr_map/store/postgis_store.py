@@ -166,28 +166,34 @@ class PostgisStore(DirectoryStore):
     """
 
     def __init__(self, url: str, *, ask_password: Callable[[str], str | None] | None = None):
-        from sqlalchemy import create_engine
         from sqlalchemy.exc import OperationalError
 
         self.location = display_url(url)
         self._url = _driver_url(url)
-        connect_args = {"connect_timeout": 10, "application_name": "bsr-map"}
-        self._engine = create_engine(self._url, connect_args=connect_args, pool_pre_ping=True)
         try:
-            with self._engine.connect():
-                pass
+            self._engine = self._connect()
         except OperationalError as exc:
             password = ask_password(self.location) if ask_password and _needs_password(exc) else None
             if password is None:
                 raise StoreError(_server_message(self.location, exc)) from None
-            self._engine.dispose()
-            self._engine = create_engine(self._url, connect_args={**connect_args, "password": password},
-                                         pool_pre_ping=True)
             try:
-                with self._engine.connect():
-                    pass
-            except OperationalError as exc2:
-                raise StoreError(_server_message(self.location, exc2)) from None
+                self._engine = self._connect(password=password)  # kept in the engine's memory only
+            except OperationalError as again:
+                raise StoreError(_server_message(self.location, again)) from None
+
+    def _connect(self, **extra):
+        """An engine for the URL whose first connection succeeded (raises OperationalError otherwise)."""
+        from sqlalchemy import create_engine
+        from sqlalchemy.exc import OperationalError
+
+        engine = create_engine(self._url, connect_args={"connect_timeout": 10, "application_name": "bsr-map", **extra},
+                               pool_pre_ping=True)
+        try:
+            with engine.connect():
+                return engine
+        except OperationalError:
+            engine.dispose()
+            raise
 
     def close(self) -> None:
         """Close the connections."""
