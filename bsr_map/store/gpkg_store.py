@@ -73,8 +73,7 @@ class GeoPackageStore(DirectoryStore):
             raise StoreError(str(exc)) from None
         if not result.ok:
             raise DirectoryError("\n".join([result.summary(), *map(str, result.problems)]))
-        directory = result.agencies
-        return Snapshot(directory, {agency_id: fingerprint(r) for agency_id, r in records_by_id(directory).items()})
+        return _snapshot(result.agencies)
 
     def _layers(self) -> list[str]:
         import pyogrio
@@ -152,7 +151,7 @@ class GeoPackageStore(DirectoryStore):
                 deleted.append({**record, "deleted_at": stamp, "deleted_by": self.user})
                 entries.append((agency_id, "delete", "", record))
         self._write(list(records.values()), deleted, _append(audit, entries, stamp, self.user))
-        return self.load()
+        return _snapshot(directory_from_records(list(records.values())))  # what was written, without reading it back
 
     def restore(self, agency_ids: list[str]) -> Snapshot:
         """Move soft-deleted agencies back into the directory (refused when the id is in use again)."""
@@ -174,7 +173,7 @@ class GeoPackageStore(DirectoryStore):
             entries.append((clean["id"], "restore", fingerprint(clean), clean))
         remaining = [r for r in deleted if r["id"] not in wanted]
         self._write(list(records.values()), remaining, _append(self._audit(), entries, stamp, self.user))
-        return self.load()
+        return _snapshot(directory_from_records(list(records.values())))
 
     def _write(self, records: list[dict], deleted: list[dict], audit: pd.DataFrame) -> None:
         import pyogrio
@@ -201,6 +200,11 @@ class GeoPackageStore(DirectoryStore):
             atomic_write(self.path, write)
         except SaveError as exc:
             raise StoreError(str(exc)) from None
+
+
+def _snapshot(directory: gpd.GeoDataFrame) -> Snapshot:
+    """The directory with each agency's version: the fingerprint of its content."""
+    return Snapshot(directory, {agency_id: fingerprint(r) for agency_id, r in records_by_id(directory).items()})
 
 
 def _append(audit: pd.DataFrame, entries: list[tuple], stamp: str, user: str) -> pd.DataFrame:

@@ -33,8 +33,9 @@ def edited(snapshot, agency_id, **values):
 
 def test_round_trip_of_the_bundled_directory(open_session, bundled):
     store = open_session()
-    seed(store, bundled)
+    saved = seed(store, bundled)
     loaded = open_session().load()  # another session reads what was saved
+    assert saved.versions == loaded.versions  # what a save returns is what is stored
     mine, theirs = records_by_id(bundled), records_by_id(loaded.directory)
     assert set(theirs) == set(mine) and len(theirs) == 67
     assert all(fingerprint(theirs[i]) == fingerprint(mine[i]) for i in mine)
