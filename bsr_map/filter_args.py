@@ -22,10 +22,11 @@ def _codes(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--directory`` and the filter options to a subcommand's parser."""
-    parser.add_argument("--directory", help="directory file or postgresql:// URL to use (default: the bundled "
-                                            "directory)")
+def add_filter_arguments(parser: argparse.ArgumentParser, *, directory: bool = True) -> None:
+    """Add ``--directory`` (unless the command names its source otherwise) and the filter options to a parser."""
+    if directory:
+        parser.add_argument("--directory", help="directory file or postgresql:// URL to use (default: the bundled "
+                                                "directory)")
     parser.add_argument("--countries", metavar="CC,CC", help="ISO codes (or names) of countries, e.g. DE,PL")
     parser.add_argument("--sectors", metavar="CODE,CODE", help="sector codes, e.g. ict,maritime (any of them)")
     parser.add_argument("--all-sectors", action="store_true", help="require all of --sectors instead of any")

@@ -68,7 +68,7 @@ def add_parsers(actions) -> None:
     offline = actions.add_parser("take-offline", help="write a GeoPackage snapshot of a shared directory")
     offline.add_argument("source", help="the shared directory: a postgresql:// URL or a .gpkg file")
     offline.add_argument("-o", "--output", type=Path, required=True, help="the offline copy (.gpkg)")
-    add_filter_arguments(offline)
+    add_filter_arguments(offline, directory=False)  # the source is the first argument
     synced = actions.add_parser("sync", help="merge the edits of an offline copy back into the shared directory")
     synced.add_argument("copy", type=Path, help="the offline copy (.gpkg)")
     synced.add_argument("--to", dest="target", help="the shared directory (default: where the copy was taken from)")

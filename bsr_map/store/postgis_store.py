@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES, LIST_FIELDS, MAX_DESCRIPTION
+from bsr_map.directory.schema import _ID as ID_PATTERN, _PHONE as PHONE_PATTERN  # the importer's own rules
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.directory.model import directory_from_records
 from bsr_map.store.base import (
@@ -41,7 +42,7 @@ def schema_sql(taxonomy: Taxonomy) -> str:
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE TABLE IF NOT EXISTS bsr_map_schema (version integer NOT NULL);
 CREATE TABLE IF NOT EXISTS agencies (
-    id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9_-]{{0,79}}$'),
+    id text PRIMARY KEY CHECK (id ~ '{ID_PATTERN.pattern}'),
     name text NOT NULL CHECK (btrim(name) <> ''),
     local_name text NOT NULL DEFAULT '',
     type text NOT NULL CHECK (type = ANY ({_array(types)})),
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS agencies (
         CHECK (array_to_string(languages, ',') ~ '^([a-z]{{2}}(,[a-z]{{2}})*)?$'),
     website text NOT NULL DEFAULT '' CHECK (website = '' OR website ~* '^https?://[^\\s/]+\\.[^\\s]+$'),
     email text NOT NULL DEFAULT '' CHECK (email = '' OR email ~ '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'),
-    phone text NOT NULL DEFAULT '' CHECK (phone = '' OR phone ~ '^\\+?[0-9 ()./-]{{6,25}}$'),
+    phone text NOT NULL DEFAULT '' CHECK (phone = '' OR phone ~ '{PHONE_PATTERN.pattern}'),
     description text NOT NULL DEFAULT '' CHECK (char_length(description) <= {MAX_DESCRIPTION}),
     last_verified date CHECK (last_verified <= current_date + 1),
     source text NOT NULL DEFAULT '',
