@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
+from matplotlib.transforms import IdentityTransform
 
 
 @lru_cache(maxsize=None)
@@ -48,7 +49,10 @@ def add_points(ax: Axes, x, y, *, size: float, marker: str = "o", facecolors="no
     PathCollection
     """
     offsets = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    # The symbol is sized in points (``sizes``) around each offset: it must not be scaled by the data
+    # transform, which add_collection would give a collection without a transform of its own.
     points = PathCollection([marker_path(marker)], sizes=[size], offsets=offsets, offset_transform=ax.transData,
-                            facecolors=facecolors, edgecolors=edgecolors, linewidths=linewidths, zorder=zorder)
+                            transform=IdentityTransform(), facecolors=facecolors, edgecolors=edgecolors,
+                            linewidths=linewidths, zorder=zorder)
     ax.add_collection(points, autolim=False)
     return points

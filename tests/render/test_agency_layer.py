@@ -111,3 +111,24 @@ def test_markers_either_side_of_a_grid_edge_are_spread_too():
     points = np.array([[11.99, 50.0], [12.01, 50.0]])  # 0.02 px apart, across a 6-px cell edge
     spread = spread_colocated(points, 6.0)
     assert np.hypot(*(spread[0] - spread[1])) > 8.0
+
+
+def test_markers_are_visible_in_the_pixels_at_their_places(basemap):
+    """Each agency's marker shows its sector's colour where the map says it is (a symbol as big as intended)."""
+    from matplotlib.colors import to_rgba
+
+    directory = load_directory()
+    fig, _, artists = draw(basemap, directory, labels=False)
+    pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(int)
+    taxonomy = load_taxonomy()
+    height = pixels.shape[0]
+    checked = 0
+    for (x, y), inside, sectors in zip(artists.display_xy, artists.in_view, directory.sectors):
+        if not inside:
+            continue
+        colour = np.round(np.array(to_rgba(taxonomy.sectors[sectors[0]].color)[:3]) * 255)
+        row, col = int(round(height - y)), int(round(x))
+        patch = pixels[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3)
+        assert (np.abs(patch - colour).max(axis=1) <= 40).sum() >= 5, (sectors[0], x, y)  # most of a 3x3 patch
+        checked += 1
+    assert checked == len(directory)
