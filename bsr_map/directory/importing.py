@@ -13,10 +13,10 @@ import numpy as np
 import pycountry
 
 from bsr_map.basemap import Basemap, load_basemap
-from bsr_map.directory.location import CountryLocator, check_location
+from bsr_map.directory.location import CountryLocator, check_locations
 from bsr_map.directory.model import make_directory
 from bsr_map.directory.readers import read_table
-from bsr_map.directory.schema import FIELDS, Problem, country_name, validate_record, FIELD_NAMES
+from bsr_map.directory.schema import FIELD_NAMES, FIELDS, LIST_FIELDS, Problem, country_name, validate_record
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.paths import geodata_dir
 
@@ -74,6 +74,10 @@ class ImportResult:
                 f"{bad} with problems ({len(self.problems)} problems)")
 
 
+#: Rows validated before their locations are checked together.
+LOCATION_BATCH = 5_000
+
+
 @lru_cache(maxsize=1)
 def _default_locator() -> CountryLocator:
     return CountryLocator(load_basemap())
@@ -95,7 +99,8 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     source : str
         Name of the file, for messages.
     rows : sequence of (row number, dict)
-        Drained as it is read when it is a :class:`~bsr_map.directory.readers.RawRows`.
+        Drained as it is read when it is a :class:`~bsr_map.directory.readers.RawRows`
+        (which may read its file a chunk at a time).
     taxonomy : Taxonomy, optional
     basemap : Basemap, optional
         Country polygons for the point-in-country check; the bundled basemap by default.
@@ -114,29 +119,44 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     # more memory than the finished directory.
     good_columns: dict[str, list] = {name: [] for name in FIELD_NAMES}
     good_points, problems = array("d"), []  # lon, lat, lon, lat, …
-    total = len(rows)
+    total = 0
     first_row_of_id: dict[str, int] = {}
     found_by_reader: dict[int, list[Problem]] = {}
     for problem in extra_problems:
         found_by_reader.setdefault(problem.row, []).append(problem)
-    for number, raw in (rows.drain() if hasattr(rows, "drain") else rows):
-        record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
-        row_problems = found_by_reader.get(number, []) + row_problems
-        country = record["country"] if not any(p.column == "country" for p in row_problems) else ""
-        point, location_problems = check_location(raw.get("lat"), raw.get("lon"), country, locator, names)
-        row_problems += [Problem(source, number, column, message) for column, message in location_problems]
-        if record["id"]:
-            if record["id"] in first_row_of_id:
-                row_problems.append(Problem(source, number, "id", f"duplicate id '{record['id']}' "
-                                                                  f"(already used in row {first_row_of_id[record['id']]})"))
+    batch: list = []  # (row number, record, problems so far, lat, lon)
+    shared_lists: dict[tuple, list] = {}
+
+    def settle() -> None:
+        # Locations are checked a batch at a time: one vectorised query instead of one per row.
+        located = check_locations([b[3] for b in batch], [b[4] for b in batch],
+                                  [b[1]["country"] if not any(p.column == "country" for p in b[2]) else ""
+                                   for b in batch], locator, names)
+        for (number, record, row_problems, _, _), (point, location_problems) in zip(batch, located):
+            row_problems += [Problem(source, number, column, message) for column, message in location_problems]
+            if record["id"]:
+                if record["id"] in first_row_of_id:
+                    row_problems.append(Problem(source, number, "id", f"duplicate id '{record['id']}' "
+                                                                      f"(already used in row {first_row_of_id[record['id']]})"))
+                else:
+                    first_row_of_id[record["id"]] = number
+            if row_problems:
+                problems.extend(row_problems)
             else:
-                first_row_of_id[record["id"]] = number
-        if row_problems:
-            problems += row_problems
-        else:
-            for name in FIELD_NAMES:
-                good_columns[name].append(record[name])
-            good_points.extend(point)
+                for name in LIST_FIELDS:  # equal lists are kept once (see make_directory)
+                    record[name] = shared_lists.setdefault((name, *record[name]), record[name])
+                for name in FIELD_NAMES:
+                    good_columns[name].append(record[name])
+                good_points.extend(point)
+        batch.clear()
+
+    for number, raw in (rows.drain() if hasattr(rows, "drain") else rows):
+        total += 1
+        record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
+        batch.append((number, record, found_by_reader.get(number, []) + row_problems, raw.get("lat"), raw.get("lon")))
+        if len(batch) == LOCATION_BATCH:
+            settle()
+    settle()
     points = np.frombuffer(good_points, dtype=float).reshape(-1, 2)
     return ImportResult(source, make_directory(good_columns, points), problems, total)
 

@@ -2,6 +2,10 @@
 
 Columns are the schema's fields in schema order; list fields hold Python
 lists; the geometry is the agency's point projected to EPSG:3035.
+
+Rows with equal lists may share one list object (an import of 100,000
+agencies repeats a few sector combinations): lists are never changed in
+place, a changed record gets a new list.
 """
 
 from __future__ import annotations
@@ -10,8 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from bsr_map.directory.schema import FIELD_NAMES
-from bsr_map.projection import MAP_CRS, to_lonlat
+from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
+from bsr_map.projection import MAP_CRS, from_lonlat, to_lonlat
 
 #: Decimal places of degrees written to files: about 0.1 m, so a projected
 #: round trip gives back the same numbers.
@@ -34,13 +38,18 @@ def make_directory(records: list[dict] | dict[str, list], lonlats) -> gpd.GeoDat
     GeoDataFrame
         In EPSG:3035.
     """
+    points = np.round(np.asarray(lonlats, dtype=float).reshape(-1, 2), COORDINATE_DECIMALS)
+    # Projected as arrays: points in degrees first, then to_crs, would hold two geometry arrays at once.
+    x, y = from_lonlat(points[:, 0], points[:, 1])
+    geometry = gpd.points_from_xy(x, y, crs=MAP_CRS)
     if isinstance(records, dict):
-        frame = pd.DataFrame({name: pd.Series(records.pop(name)) for name in FIELD_NAMES}, columns=list(FIELD_NAMES))
+        columns = {name: pd.Series(records.pop(name), dtype=object if name in LIST_FIELDS else None)
+                   for name in FIELD_NAMES}
     else:
         frame = pd.DataFrame.from_records(records, columns=list(FIELD_NAMES))
-    points = np.round(np.asarray(lonlats, dtype=float).reshape(-1, 2), COORDINATE_DECIMALS)
-    geometry = gpd.points_from_xy(points[:, 0], points[:, 1], crs="EPSG:4326")
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry).to_crs(MAP_CRS), crs=MAP_CRS)
+        columns = {name: frame[name] for name in FIELD_NAMES}
+    columns["geometry"] = geometry
+    return gpd.GeoDataFrame(columns, crs=MAP_CRS)
 
 
 def empty_directory() -> gpd.GeoDataFrame:

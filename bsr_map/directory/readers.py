@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +80,14 @@ class RawRows(Sequence):
 
     Rows are kept as lists of values in :attr:`fields` order: a dict per row
     costs several times the memory, which for a file of 100,000 agencies is
-    more than a hundred megabytes.
+    more than a hundred megabytes. A reader of a large file may hold only one
+    chunk of rows at a time and pass ``refill``, which :meth:`drain` calls for
+    the next chunk; the sequence methods then see the current chunk only.
     """
 
-    def __init__(self, fields=()):
+    def __init__(self, fields=(), refill: Callable[[], bool] | None = None):
         self.fields = list(fields)
+        self.refill = refill  # adds the next chunk of rows; False when the file has no more
         self._position = {name: i for i, name in enumerate(self.fields)}
         self._rows: list[tuple[int, list]] = []
         self._shared: dict[str, str] = {}
@@ -128,14 +131,19 @@ class RawRows(Sequence):
         """Iterate over the rows once, letting go of each as it is handed out (the table is empty afterwards).
 
         Validating a large file this way needs memory for the file's rows or
-        for the directory made of them, not for both at once.
+        for the directory made of them, not for both at once; with ``refill``
+        the next chunk is read when one is used up.
         """
-        fields, rows = self.fields, self._rows
-        self._shared = {}  # the rows hold the texts; the lookup of equal texts is not needed any more
-        rows.reverse()
-        while rows:
-            number, values = rows.pop()
-            yield number, dict(zip(fields, values))
+        fields = self.fields
+        while True:
+            rows, self._rows = self._rows, []
+            self._shared = {}  # the rows hold the texts; the lookup of equal texts is not needed any more
+            rows.reverse()
+            while rows:
+                number, values = rows.pop()
+                yield number, dict(zip(fields, values))
+            if self.refill is None or not self.refill():
+                return
 
 
 @dataclass
@@ -337,8 +345,8 @@ def read_geojson(path: Path) -> RawTable:
     return table
 
 
-#: Features read from a GIS file at a time: a whole file of 100,000 agencies as one data frame
-#: costs about 100 MB more at the peak than its rows do.
+#: Features read from a GIS file at a time, each chunk validated before the next is read: a whole
+#: file of 100,000 agencies as one data frame, or as raw rows, would double the memory the directory needs.
 OGR_CHUNK = 10_000
 
 
@@ -356,24 +364,35 @@ def read_ogr(path: Path) -> RawTable:
     if not names:
         raise DirectoryReadError(f"{path.name} has no layers.")
     layer = "agencies" if "agencies" in names else names[0]  # bsr-map's files keep more tables
-    table = None
-    start = 0
-    while True:
-        frame = read(pyogrio.read_dataframe, layer=layer, skip_features=start, max_features=OGR_CHUNK)
-        if not len(frame):
-            if table is None:
-                raise DirectoryReadError(f"{path.name} is empty: it has no features.")
-            break
-        if "geometry" not in frame.columns:
-            raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon "
-                                     "columns.")
-        headers = [c for c in frame.columns if c != "geometry"]
-        if table is None:
-            table, by_index = _new_table(path.name, headers, extra_fields=("lon", "lat"))
-        _add_features(path, table, by_index, frame, first_row=start + 1)
-        start += len(frame)
-        if len(frame) < OGR_CHUNK:
-            break
+    frame = read(pyogrio.read_dataframe, layer=layer, max_features=OGR_CHUNK)
+    if not len(frame):
+        raise DirectoryReadError(f"{path.name} is empty: it has no features.")
+    if "geometry" not in frame.columns:
+        raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon "
+                                 "columns.")
+    headers = [c for c in frame.columns if c != "geometry"]
+    table, by_index = _new_table(path.name, headers, extra_fields=("lon", "lat"))
+    _add_features(path, table, by_index, frame, first_row=1)
+    read_so_far = len(frame)
+    more = len(frame) == OGR_CHUNK
+    del frame
+
+    def refill() -> bool:
+        # The next chunk, read when validation has used up the previous one.
+        nonlocal read_so_far, more
+        while more:
+            chunk = read(pyogrio.read_dataframe, layer=layer, skip_features=read_so_far, max_features=OGR_CHUNK)
+            more = len(chunk) == OGR_CHUNK
+            if len(chunk):
+                _add_features(path, table, by_index, chunk, first_row=read_so_far + 1)
+                read_so_far += len(chunk)
+            if len(table.rows):
+                return True
+        return False
+
+    table.rows.refill = refill
+    while not len(table.rows) and refill():  # a first chunk of blank features only
+        pass
     table.columns["lat"] = table.columns["lon"] = "geometry"
     return _checked(path, table)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 
@@ -113,6 +114,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@lru_cache(maxsize=4096)  # a file repeats a few spellings in thousands of rows
 def country_code(value: str) -> str | None:
     """ISO 3166-1 alpha-2 code for a country code or name in English or a regional language."""
     text = str(value).strip()
@@ -132,6 +134,7 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+@lru_cache(maxsize=4096)
 def language_code(value: str) -> str | None:
     """ISO 639-1 code for a language code or English name ("German" -> "de")."""
     text = str(value).strip()

@@ -70,6 +70,10 @@ class Vocabulary:
 
     def code_for(self, text: str) -> str | None:
         """The code that ``text`` names (a code or a label), or None."""
+        return self._code_for(text)
+
+    @lru_cache(maxsize=4096)  # a file repeats a few spellings in thousands of rows
+    def _code_for(self, text: str) -> str | None:
         return self._lookup.get(fold(text))
 
     def label(self, code: str) -> str:

@@ -167,3 +167,28 @@ def test_large_gis_file_is_read_in_chunks_with_every_row_numbered_by_feature(tmp
     result = read_directory(write_directory(broken, tmp_path / "broken.gpkg"))
     assert {(p.row, p.field) for p in result.problems} == {(18, "type"), (41, "country")}
     assert len(result.agencies) == len(bundled) - 2
+
+
+def test_locations_checked_in_batches_give_the_same_problems_as_one_by_one(tmp_path, monkeypatch, bundled):
+    """Batches of rows are located together: row numbers, duplicates and messages still match the row."""
+    from bsr_map.directory import importing
+
+    broken = bundled.copy()
+    broken.loc[broken.index[3], "id"] = broken.loc[broken.index[12], "id"]  # a duplicate two batches later
+    frame = broken.drop(columns="geometry")
+    frame["lon"] = bundled.to_crs(4326).geometry.x
+    frame["lat"] = bundled.to_crs(4326).geometry.y.astype(object)
+    frame.loc[frame.index[8], ["lon", "lat"]] = (19.5, 56.0)  # in the open Baltic, far from any country
+    frame.loc[frame.index[9], "lat"] = "north"
+    path = tmp_path / "broken.csv"
+    frame.assign(sectors=frame.sectors.str.join(";"), services=frame.services.str.join(";"),
+                 languages=frame.languages.str.join(";")).to_csv(path, index=False)
+    monkeypatch.setattr(importing, "LOCATION_BATCH", 4)
+    batched = read_directory(path)
+    monkeypatch.setattr(importing, "LOCATION_BATCH", 1)
+    one_by_one = read_directory(path)
+    assert [str(p) for p in batched.problems] == [str(p) for p in one_by_one.problems]
+    rows = {(p.row, p.field) for p in batched.problems}
+    assert rows == {(14, "id"), (10, "lat"), (11, "lat")}  # header is row 1: index 12 -> row 14
+    assert "not a number of degrees" in next(p.message for p in batched.problems if p.row == 11)
+    assert len(batched.agencies) == len(bundled) - 3
