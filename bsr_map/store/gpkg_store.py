@@ -143,6 +143,9 @@ class GeoPackageStore(DirectoryStore):
         stamp, entries = _now(), []
         for record, base in changes.upserts:
             action = "update" if record["id"] in records else "insert"
+            if action == "insert" and any(r["id"] == record["id"] for r in deleted):
+                # An id that was soft-deleted comes back with the new content.
+                deleted, action = [r for r in deleted if r["id"] != record["id"]], "restore"
             records[record["id"]] = record
             entries.append((record["id"], action, fingerprint(record), record))
         for agency_id, _ in changes.deletes:

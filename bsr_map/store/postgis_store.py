@@ -268,7 +268,10 @@ class PostgisStore(DirectoryStore):
                     done = conn.execute(text(
                         f"INSERT INTO agencies ({', '.join(FIELD_NAMES)}, geom) VALUES "
                         f"({', '.join(':' + f for f in FIELD_NAMES)}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
-                        "ON CONFLICT (id) DO NOTHING RETURNING id"), params).first()
+                        # An id that was soft-deleted comes back with the new content (audited as a restore).
+                        f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{f} = EXCLUDED.{f}' for f in FIELD_NAMES)}, "
+                        "geom = EXCLUDED.geom, deleted_at = NULL, deleted_by = NULL "
+                        "WHERE agencies.deleted_at IS NOT NULL RETURNING id"), params).first()
                 else:
                     assignments = ", ".join(f"{f} = :{f}" for f in FIELD_NAMES if f != "id")
                     done = conn.execute(text(

@@ -1,0 +1,131 @@
+"""Editing a shared directory: what was loaded, what to save, and settling conflicts field by field.
+
+A window (or any tool) opens an :class:`EditSession`, edits its own copy of
+the directory, and saves the difference. When the store refuses a save
+because others changed the same agencies, the person chooses, per field,
+their value or the store's (:func:`merge_record`); :meth:`EditSession.rebase`
+then makes the store's versions the new base, so the next save sends the
+merged records against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+
+from bsr_map.directory.model import directory_from_records
+from bsr_map.store.base import (
+    COMPARED_FIELDS, ChangeSet, Conflict, DirectoryStore, Snapshot, changes_between, records_by_id,
+)
+
+MINE, THEIRS = "mine", "theirs"
+
+
+def merge_record(conflict: Conflict, choices: dict[str, str] | str) -> dict | None:
+    """The record a person settled on for one conflict.
+
+    Parameters
+    ----------
+    conflict : Conflict
+    choices : dict or str
+        Field -> ``"mine"`` or ``"theirs"`` for the fields that differ (fields
+        not named keep mine), or one of those words for the whole record.
+        ``lat`` and ``lon`` go together: the choice for either moves both.
+
+    Returns
+    -------
+    dict or None
+        The merged record, or None when the settled outcome is that the agency
+        is deleted (the chosen side deleted it).
+    """
+    if isinstance(choices, str):
+        choices = {name: choices for name in COMPARED_FIELDS}
+    if conflict.mine is None or conflict.theirs is None:
+        # A deletion against a change: the whole record is the choice.
+        side = choices.get("name", MINE)
+        return conflict.mine if side == MINE else conflict.theirs
+    merged = dict(conflict.mine)
+    location = choices.get("lat") or choices.get("lon") or MINE
+    for name in COMPARED_FIELDS:
+        side = location if name in ("lat", "lon") else choices.get(name, MINE)
+        if side == THEIRS:
+            merged[name] = conflict.theirs.get(name)
+    return merged
+
+
+class EditSession:
+    """A directory loaded from a store for editing.
+
+    Parameters
+    ----------
+    store : DirectoryStore
+        Where the directory lives; loaded at once.
+    """
+
+    def __init__(self, store: DirectoryStore):
+        self.store = store
+        self.snapshot: Snapshot = store.load()
+
+    @classmethod
+    def open(cls, location: str | Path, *, ask_password: Callable[[str], str | None] | None = None) -> EditSession:
+        """Open the store at ``location`` (a ``postgresql://`` URL or a ``.gpkg`` path) and load it."""
+        from bsr_map.store import open_store
+
+        store = open_store(location, ask_password=ask_password)
+        try:
+            return cls(store)
+        except Exception:
+            store.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        """Where the store is, safe to show (no password)."""
+        return self.store.location
+
+    @property
+    def directory(self) -> gpd.GeoDataFrame:
+        """The directory as last loaded or saved."""
+        return self.snapshot.directory
+
+    def changes(self, directory: gpd.GeoDataFrame) -> ChangeSet:
+        """What ``directory`` (the edited copy) adds, changes and deletes since the last load or save."""
+        return changes_between(self.snapshot, directory)
+
+    def save(self, directory: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Save the edits in ``directory``; returns the store's directory after the save.
+
+        Raises
+        ------
+        ConflictError
+            Some edited agencies were changed or deleted in the store meanwhile; nothing was saved.
+        StoreError
+            The store could not be written; nothing was saved.
+        """
+        changes = self.changes(directory)
+        if changes:
+            self.snapshot = self.store.apply(changes)
+        return self.snapshot.directory
+
+    def rebase(self, conflicts: list[Conflict]) -> None:
+        """Take the store's side of ``conflicts`` as the new base, so merged records are saved against it."""
+        records = records_by_id(self.snapshot.directory)
+        versions = dict(self.snapshot.versions)
+        for conflict in conflicts:
+            records.pop(conflict.agency_id, None)
+            versions.pop(conflict.agency_id, None)
+            if conflict.theirs is not None:
+                records[conflict.agency_id] = conflict.theirs
+                versions[conflict.agency_id] = conflict.theirs_version
+        self.snapshot = Snapshot(directory_from_records(list(records.values())), versions)
+
+    def reload(self) -> gpd.GeoDataFrame:
+        """Load the store again (others' saves included); returns the directory."""
+        self.snapshot = self.store.load()
+        return self.snapshot.directory
+
+    def close(self) -> None:
+        """Let go of the store's connections."""
+        self.store.close()

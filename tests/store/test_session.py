@@ -1,0 +1,93 @@
+"""Editing sessions on a shared directory: conflicts settled field by field, against both back ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from bsr_map.directory import load_directory
+from bsr_map.directory.model import directory_from_records
+from bsr_map.store import ConflictError
+from bsr_map.store.base import records_by_id
+from bsr_map.store.session import MINE, THEIRS, EditSession, merge_record
+
+from tests.store.test_stores import edited, seed
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_directory()
+
+
+AGENCY = "ee-invest-in-estonia"
+
+
+def without(directory, agency_id):
+    return directory_from_records([r for r in records_by_id(directory).values() if r["id"] != agency_id])
+
+
+def test_a_conflict_settled_field_by_field_is_saved_against_the_stores_version(open_session, bundled):
+    seed(open_session(), bundled)
+    mine, theirs = EditSession(open_session()), EditSession(open_session())
+    theirs.save(edited(theirs.snapshot, AGENCY, phone="+372 666 0000", city="Tartu"))
+    my_directory = edited(mine.snapshot, AGENCY, city="Narva", description="Checked at the fair.")
+    with pytest.raises(ConflictError) as refused:
+        mine.save(my_directory)
+    conflict, = refused.value.conflicts
+    assert set(conflict.differing_fields()) == {"phone", "city", "description"}
+    merged = merge_record(conflict, {"phone": THEIRS, "city": MINE, "description": MINE})
+    assert (merged["phone"], merged["city"], merged["description"]) == ("+372 666 0000", "Narva",
+                                                                         "Checked at the fair.")
+    mine.rebase(refused.value.conflicts)
+    records = records_by_id(my_directory)
+    records[AGENCY] = merged
+    saved = records_by_id(mine.save(directory_from_records(list(records.values()))))
+    stored = records_by_id(open_session().load().directory)[AGENCY]
+    assert (stored["phone"], stored["city"], stored["description"]) == ("+372 666 0000", "Narva",
+                                                                         "Checked at the fair.")
+    assert saved[AGENCY]["city"] == "Narva" and len(saved) == len(bundled)
+
+
+def test_keeping_my_edit_of_an_agency_someone_deleted_brings_it_back(open_session, bundled):
+    seed(open_session(), bundled)
+    mine, theirs = EditSession(open_session()), EditSession(open_session())
+    theirs.save(without(theirs.directory, AGENCY))
+    my_directory = edited(mine.snapshot, AGENCY, phone="+372 123 4567")
+    with pytest.raises(ConflictError) as refused:
+        mine.save(my_directory)
+    conflict, = refused.value.conflicts
+    assert conflict.theirs is None and conflict.mine["phone"] == "+372 123 4567"
+    assert merge_record(conflict, THEIRS) is None  # accepting the deletion
+    mine.rebase(refused.value.conflicts)
+    mine.save(my_directory)  # keeping mine
+    store = open_session()
+    assert records_by_id(store.load().directory)[AGENCY]["phone"] == "+372 123 4567"
+    assert AGENCY not in {d.record["id"] for d in store.deleted()}
+    assert [e.action for e in store.history(AGENCY)][-2:] == ["delete", "restore"]
+
+
+def test_accepting_their_change_over_my_deletion_saves_nothing_and_keeps_theirs(open_session, bundled):
+    seed(open_session(), bundled)
+    mine, theirs = EditSession(open_session()), EditSession(open_session())
+    theirs.save(edited(theirs.snapshot, AGENCY, phone="+372 666 0000"))
+    my_directory = without(mine.directory, AGENCY)
+    with pytest.raises(ConflictError) as refused:
+        mine.save(my_directory)
+    conflict, = refused.value.conflicts
+    assert conflict.mine is None
+    kept = merge_record(conflict, THEIRS)
+    assert kept["phone"] == "+372 666 0000"
+    mine.rebase(refused.value.conflicts)
+    assert not mine.changes(directory_from_records([*records_by_id(my_directory).values(), kept]))
+    assert records_by_id(open_session().load().directory)[AGENCY]["phone"] == "+372 666 0000"
+
+
+def test_a_new_agency_with_a_live_agencys_id_is_still_refused(open_session, bundled):
+    from bsr_map.store import ChangeSet
+
+    store = open_session()
+    seed(store, bundled)
+    copy = {**records_by_id(store.load().directory)[AGENCY], "phone": "+372 000 0000"}
+    with pytest.raises(ConflictError) as refused:
+        store.apply(ChangeSet(upserts=[(copy, None)]))
+    assert refused.value.conflicts[0].theirs["phone"] != "+372 000 0000"
+    assert records_by_id(open_session().load().directory)[AGENCY]["phone"] != "+372 000 0000"
