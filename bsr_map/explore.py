@@ -42,13 +42,21 @@ class ExploreModel:
 
     def _set(self, directory: gpd.GeoDataFrame, source) -> None:
         self.directory = directory.reset_index(drop=True)
-        self.source = Path(source) if source else None
+        # A file's path, or a shared database's URL (without password) as text.
+        self.source = source if isinstance(source, str) and "://" in source else Path(source) if source else None
         self.index = AgencyIndex.build(self.directory, self.taxonomy.sectors.codes)
         # A pandas index finds a row by id with a compact hash table (a dict of 100,000 ids costs 6 MB).
         self._ids = pd.Index(self.directory["id"].to_numpy(dtype=object))
         self._mask = self.index.mask(self._filters)
 
     # -- directory -----------------------------------------------------------
+    @property
+    def source_name(self) -> str:
+        """Where the directory comes from, for titles and footers: a file's name or a database's URL."""
+        if self.source is None:
+            return ""
+        return self.source.name if isinstance(self.source, Path) else self.source
+
     def set_directory(self, directory: gpd.GeoDataFrame, source: str | Path | None = None) -> None:
         """Show another directory; filters stay, the selection is cleared."""
         self._selected = None

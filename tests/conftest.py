@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import secrets
 import tempfile
+from pathlib import Path
 
 # Set before Qt or matplotlib is imported anywhere in the test session.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -19,3 +22,46 @@ from bsr_map.basemap import load_basemap  # noqa: E402
 def basemap():
     """The bundled basemap, loaded once per test session."""
     return load_basemap()
+
+
+_NUMBERS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL + PostGIS server on loopback for this test session, with a template database."""
+    from bsr_map.store.local_server import LocalServer, free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="bsr-map-pg-"))
+    folder.chmod(0o755)
+    server = LocalServer(folder, free_port())
+    server.init()
+    server.start()
+    password = secrets.token_urlsafe(12)
+    server.password = password
+    server.role = "bsr_editor"
+    server.psql(f"CREATE ROLE {server.role} LOGIN CREATEDB PASSWORD '{password}'")
+    server.psql(f"CREATE DATABASE bsr_template OWNER {server.role}")
+    server.psql("CREATE EXTENSION postgis", database="bsr_template")
+    previous = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = password  # libpq reads it: the URLs carry no password
+    yield server
+    server.stop("immediate")
+    if previous is None:
+        os.environ.pop("PGPASSWORD", None)
+    else:
+        os.environ["PGPASSWORD"] = previous
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a fresh, empty database with the bsr-map schema."""
+    from bsr_map.store.postgis_store import PostgisStore
+
+    name = f"bsr_test_{next(_NUMBERS)}"
+    pg_server.psql(f"CREATE DATABASE {name} TEMPLATE bsr_template OWNER {pg_server.role}")
+    url = f"postgresql://{pg_server.role}@127.0.0.1:{pg_server.port}/{name}"
+    store = PostgisStore(url)
+    store.create_schema()
+    store.close()
+    return url

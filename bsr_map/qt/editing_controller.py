@@ -184,14 +184,62 @@ class EditingController(QObject):
     # -- saving ---------------------------------------------------------------------
     def _writable_source(self) -> Path | None:
         source = self.model.source
-        if source is None or Path(source).resolve() == bundled_directory_path().resolve():
+        if not isinstance(source, Path) or source.resolve() == bundled_directory_path().resolve():
             return None  # the bundled directory is part of the app: save a copy instead
-        return Path(source)
+        return source
 
     def save(self) -> bool:
-        """Save to the open file (or ask where, for the bundled directory). True when saved."""
+        """Save to the shared directory or the open file (or ask where, for the bundled directory). True when saved."""
+        if self.window.session is not None:
+            return self.save_shared()
         target = self._writable_source()
         return self.save_to(target) if target is not None else self.save_as()
+
+    def save_shared(self) -> bool:
+        """Save the edits to the shared directory; conflicts are settled field by field. True when saved.
+
+        Whatever goes wrong, nothing is half-written and the edits stay here to be saved again.
+        """
+        from bsr_map.store import ConflictError, StoreError
+
+        session = self.window.session
+        for _ in range(5):  # each round settles what others changed meanwhile; five rounds is a busy day
+            try:
+                saved = session.save(self.model.directory)
+            except ConflictError as refused:
+                settled = self.settle_conflicts(refused.conflicts, session.location)
+                if settled is None:
+                    self.window.statusBar().showMessage("Nothing was saved; your edits are still here.", 8000)
+                    return False
+                session.rebase(refused.conflicts)
+                current = {r["id"]: r for r in records_by_id(self.model, settled)}
+                self.push(Edit("Settle conflicts with others' changes", {i: current.get(i) for i in settled}, settled))
+                continue
+            except StoreError as exc:
+                QMessageBox.warning(self.window, "Could not save", str(exc))
+                return False
+            count = len(saved)
+            selected = self.model.selected_id
+            # The saved directory is the store's, others' saves included; its history starts afresh.
+            self.model.set_directory(saved, session.location)
+            if selected is not None and selected in set(saved["id"]):
+                self.model.select(selected)
+            self.directory_replaced()
+            discard_recovery()
+            self.window._update_title()
+            self.window.statusBar().showMessage(f"Saved to {session.location} ({count} agencies).", 5000)
+            return True
+        QMessageBox.warning(self.window, "Could not save", "Others keep changing the same agencies; nothing was "
+                            "saved and your edits are still here. Try again in a moment.")
+        return False
+
+    def settle_conflicts(self, conflicts, where: str) -> dict[str, dict | None] | None:
+        """Show both versions field by field; the chosen records by id, or None when the person cancels (a hook for tests)."""
+        from bsr_map.qt.conflict_dialog import ConflictDialog
+
+        dialog = ConflictDialog(conflicts, where, self.window)
+        self.conflict_dialog = dialog
+        return dialog.settled() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(self.window, "Save directory as", str(Path.home() / "directory.gpkg"),
@@ -206,6 +254,7 @@ class EditingController(QObject):
             QMessageBox.warning(self.window, "Could not save", str(exc))
             return False
         self.model.source = Path(path)
+        self.window.close_session()  # saved as a file: the window now edits that file
         self.take_lock(Path(path))
         self.undo_stack.setClean()
         discard_recovery()
@@ -256,12 +305,14 @@ class EditingController(QObject):
         from bsr_map.directory import read_directory
         from bsr_map.directory.model import directory_records
 
+        if "://" in recovery.source and not self.window.open_shared(recovery.source, ask=False):
+            return False  # the database cannot be reached now: the recovery copy is kept for the next start
         result = read_directory(recovery.directory_file)
         before = {r["id"]: r for r in directory_records(self.model.directory)}
         after = {r["id"]: r for r in directory_records(result.agencies)}
         edit = Edit("Restore unsaved edits", {i: before.get(i) for i in before | after},
                     {i: after.get(i) for i in before | after})
-        if recovery.source:
+        if recovery.source and "://" not in recovery.source:
             self.model.source = Path(recovery.source)
         self.push(edit)
         return True

@@ -155,7 +155,7 @@ class ExportMapDialog(QDialog):
                          crop_marks=self.crop_marks.isChecked())
         filtered = self._model.filtered
         dates = [d for d in filtered["last_verified"] if d]
-        source = self._model.source.name if self._model.source else "bsr-map directory"
+        source = self._model.source_name or "bsr-map directory"
         return MapPageOptions(page=spec, dpi=dpi or self.dpi.value(), title=self.title.text(),
                               subtitle=self.subtitle.text(), lang=self.lang.currentData(),
                               extent=self.extent.currentData(), view_extent=self._view_extent,

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QToolBar,
+)
 
 from bsr_map import __version__
 from bsr_map.basemap import Basemap
@@ -21,6 +23,7 @@ from bsr_map.qt.agency_table import AgencyTable
 from bsr_map.qt.details_card import DetailsCard
 from bsr_map.qt.filter_panel import FilterPanel
 from bsr_map.qt.map_canvas import MapCanvas
+from bsr_map.store.postgis_store import is_database_url
 
 APP_TITLE = "Baltic Sea Region Investment Map"
 OPEN_SUFFIXES = TABULAR_SUFFIXES + SPATIAL_SUFFIXES
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, basemap: Basemap, model: ExploreModel, parent=None):
         super().__init__(parent)
         self.model = model
+        self.session = None  # an EditSession when the directory is a shared one (a database)
         self.settings = app_settings()
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
@@ -98,6 +102,17 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.open_action = self._action("&Open directory…", self._on_open_triggered, QKeySequence.StandardKey.Open,
                                         "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
+        self.open_shared_action = self._action(
+            "Open &shared directory…", self._on_open_shared_triggered, "Ctrl+Shift+O",
+            "Open the directory several offices share in a PostgreSQL/PostGIS database (postgresql://…)")
+        self.reload_action = self._action("&Reload shared directory", self.reload_shared, "F5",
+                                          "Load the shared directory again, with everyone's saved changes")
+        self.take_offline_action = self._action(
+            "&Take offline copy…", self._on_take_offline_triggered, None,
+            "Write a GeoPackage copy of the shared directory (or of the filtered agencies) to use without a network")
+        self.merge_offline_action = self._action(
+            "&Merge offline copy…", self._on_merge_offline_triggered, None,
+            "Send the edits made in an offline copy back to the shared directory it was taken from")
         self.export_map_action = self._action("&Export map…", self.open_export_dialog, "Ctrl+E",
                                               "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)")
         self.export_directory_action = self._action(
@@ -133,9 +148,14 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.open_shared_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addAction(self.reload_action)
         file_menu.addAction(self.editing.save_action)
         file_menu.addAction(self.editing.save_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.take_offline_action)
+        file_menu.addAction(self.merge_offline_action)
         file_menu.addSeparator()
         for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action,
                        self.export_vcard_action):
@@ -167,6 +187,7 @@ class MainWindow(QMainWindow):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
         self._update_recent_menu()
+        self._update_shared_actions()
 
     def open_presentation(self, *, tour: bool = False):
         """Open the trade-fair presentation mode full screen (on its own filters and selection)."""
@@ -237,7 +258,7 @@ class MainWindow(QMainWindow):
             return None
         path = Path(path)
         subtitle = describe_filters(self.model.filters, taxonomy, len(agencies))
-        source = self.model.source.name if self.model.source else "bsr-map directory"
+        source = self.model.source_name or "bsr-map directory"
         dates = [d for d in agencies["last_verified"] if d]
 
         def work(progress, cancelled):
@@ -307,8 +328,10 @@ class MainWindow(QMainWindow):
     def open_directory(self, path: str | Path) -> bool:
         """Read, validate and show a directory file; ask before importing only its good rows.
 
-        Returns True when a directory was loaded.
+        Returns True when a directory was loaded. A ``postgresql://`` URL opens a shared directory.
         """
+        if isinstance(path, str) and is_database_url(path):
+            return self.open_shared(path)
         path = Path(path)
         if not self.editing.confirm_discard():
             return False
@@ -323,12 +346,185 @@ class MainWindow(QMainWindow):
         if result.problems and not self.confirm_partial_import(result):
             self.statusBar().showMessage(f"Nothing was imported from {path.name}.", 5000)
             return False
+        self.close_session()
         self.model.set_directory(result.agencies, path)
         self.editing.directory_replaced()
         self.editing.take_lock(path)
         self._remember_recent(path)
         note = f" ({len(result.warnings)} notes: {'; '.join(result.warnings)})" if result.warnings else ""
         self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.{note}", 10000)
+        return True
+
+    # -- shared directories --------------------------------------------------------
+    def _on_open_shared_triggered(self) -> None:
+        last = self.settings.value("last_database", "") or "postgresql://"
+        url, ok = QInputDialog.getText(self, "Open shared directory",
+                                       "Address of the database (postgresql://user@host:port/database).\n"
+                                       "The password is asked for when needed and never stored.",
+                                       QLineEdit.EchoMode.Normal, last)
+        if ok and url.strip():
+            self.open_shared(url.strip())
+
+    def open_shared(self, url: str, *, ask: bool = True) -> bool:
+        """Open the shared directory at ``url``; True when it was loaded.
+
+        ``ask=False`` skips the unsaved-edits question (restoring a recovery copy).
+        """
+        from bsr_map.directory import DirectoryError
+        from bsr_map.store import StoreError
+        from bsr_map.store.session import EditSession
+
+        if not is_database_url(url):
+            QMessageBox.warning(self, "Cannot open shared directory",
+                                f"“{url}” is not a database address; it starts with postgresql://")
+            return False
+        if ask and not self.editing.confirm_discard():
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            session = EditSession.open(url, ask_password=self.ask_password)
+        except (StoreError, DirectoryError) as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "Cannot open shared directory", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.close_session()
+        self.editing.release_lock()  # the database guards its records itself
+        self.session = session
+        self.model.set_directory(session.directory, session.location)
+        self.editing.directory_replaced()
+        self.settings.setValue("last_database", session.location)
+        self._remember_recent(session.location)
+        self._update_shared_actions()
+        self.statusBar().showMessage(f"Opened {session.location}: {len(session.directory)} agencies.", 10000)
+        return True
+
+    def ask_password(self, location: str) -> str | None:
+        """Ask for the database password (kept in memory for this session only; a hook for tests)."""
+        password, ok = QInputDialog.getText(self, "Database password", f"Password for {location}:",
+                                            QLineEdit.EchoMode.Password)
+        return password if ok else None
+
+    def close_session(self) -> None:
+        """Stop using the shared directory (another directory was opened, or saved as a file)."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self._update_shared_actions()
+
+    def reload_shared(self) -> bool:
+        """Load the shared directory again (asks first when there are unsaved edits)."""
+        if self.session is None or not self.editing.confirm_discard():
+            return False
+        from bsr_map.store import StoreError
+
+        try:
+            directory = self.session.reload()
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot reload", str(exc))
+            return False
+        selected = self.model.selected_id
+        self.model.set_directory(directory, self.session.location)
+        if selected is not None and selected in set(directory["id"]):
+            self.model.select(selected)
+        self.editing.directory_replaced()
+        self.statusBar().showMessage(f"Reloaded {self.session.location}: {len(directory)} agencies.", 5000)
+        return True
+
+    def _update_shared_actions(self) -> None:
+        shared = self.session is not None
+        self.reload_action.setEnabled(shared)
+        self.take_offline_action.setEnabled(shared)
+
+    def _on_take_offline_triggered(self) -> None:
+        filtered = self.model.count < len(self.model.directory)
+        only_filtered = False
+        if filtered:
+            box = QMessageBox(QMessageBox.Icon.Question, "Take offline copy",
+                              f"Copy the whole shared directory or only the {self.model.count} agencies that pass "
+                              "the filters?", parent=self)
+            everything = box.addButton(f"All {len(self.model.directory)} agencies", QMessageBox.ButtonRole.AcceptRole)
+            some = box.addButton(f"The {self.model.count} filtered", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() not in (everything, some):
+                return
+            only_filtered = box.clickedButton() is some
+        path, _ = QFileDialog.getSaveFileName(self, "Take offline copy", str(Path.home() / "offline-directory.gpkg"),
+                                              "GeoPackage (*.gpkg)")
+        if path:
+            self.take_offline_copy(Path(path).with_suffix(".gpkg"), only_filtered=only_filtered)
+
+    def take_offline_copy(self, path: str | Path, *, only_filtered: bool = False) -> bool:
+        """Write a GeoPackage snapshot of the shared directory (or of the filtered agencies) to ``path``."""
+        from bsr_map.store import StoreError
+        from bsr_map.store.offline import take_offline
+
+        if self.session is None:
+            return False
+        if not self.editing.undo_stack.isClean():
+            QMessageBox.information(self, "Take offline copy", "Save your edits first: the offline copy is taken "
+                                    f"from what is saved in {self.session.location}.")
+            return False
+        ids = list(self.model.filtered["id"]) if only_filtered else None
+        try:
+            take_offline(self.session.store, path, ids)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Could not take the offline copy", str(exc))
+            return False
+        count = len(ids) if ids is not None else len(self.model.directory)
+        self.statusBar().showMessage(f"Offline copy of {count} agencies written to {Path(path).name}. Open it at "
+                                     "the fair; merge it back with File → Merge offline copy.", 10000)
+        return True
+
+    def _on_merge_offline_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Merge offline copy", str(Path.home()), "GeoPackage (*.gpkg)")
+        if path:
+            self.merge_offline_copy(path)
+
+    def merge_offline_copy(self, path: str | Path) -> bool:
+        """Send the edits of an offline copy to the shared directory it came from; conflicts are settled here."""
+        from bsr_map.directory import DirectoryError
+        from bsr_map.store import StoreError, open_store
+        from bsr_map.store.offline import copy_source, sync
+
+        path = Path(path)
+        try:
+            source = copy_source(path)
+        except Exception as exc:  # not a GeoPackage at all: GDAL raises several kinds
+            QMessageBox.warning(self, "Cannot merge", f"{path.name} cannot be read as a GeoPackage ({exc}).")
+            return False
+        if source is None:
+            QMessageBox.warning(self, "Cannot merge", f"{path.name} is not an offline copy of a shared directory "
+                                "(it was not written by “Take offline copy”).")
+            return False
+        same = self.session is not None and self.session.location == source
+        store = None
+        try:
+            store = self.session.store if same else open_store(source, ask_password=self.ask_password)
+            report = sync(path, store)
+            if report.conflicts:
+                settled = self.editing.settle_conflicts(report.conflicts, source)
+                if settled is None:
+                    self.statusBar().showMessage("Nothing was merged; the offline copy is unchanged.", 8000)
+                    return False
+                report = sync(path, store, settled=settled)
+        except (StoreError, DirectoryError) as exc:
+            QMessageBox.warning(self, "Could not merge the offline copy", str(exc))
+            return False
+        finally:
+            if store is not None and not same:
+                store.close()
+        if report.conflicts:
+            QMessageBox.warning(self, "Could not merge the offline copy", "The same agencies were changed again "
+                                "while you chose; nothing was merged. Try again.")
+            return False
+        message = f"Merged {len(report.sent)} changes from {path.name} into {source}."
+        if same and self.editing.undo_stack.isClean():
+            self.reload_shared()
+        elif same:
+            message += " Save your edits, then reload to see them."
+        self.statusBar().showMessage(message, 10000)
         return True
 
     def confirm_partial_import(self, result) -> bool:
@@ -369,15 +565,16 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_files", [])
         return [value] if isinstance(value, str) else list(value or [])
 
-    def _remember_recent(self, path: Path) -> None:
-        entries = [str(path.absolute())] + [p for p in self.recent_files() if p != str(path.absolute())]
+    def _remember_recent(self, path: Path | str) -> None:
+        entry = path if isinstance(path, str) else str(path.absolute())  # a database URL has no password here
+        entries = [entry] + [p for p in self.recent_files() if p != entry]
         self.settings.setValue("recent_files", entries[:MAX_RECENT])
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()
         for entry in self.recent_files():
-            action = self.recent_menu.addAction(Path(entry).name)
+            action = self.recent_menu.addAction(entry if is_database_url(entry) else Path(entry).name)
             action.setToolTip(entry)
             action.triggered.connect(lambda _=False, p=entry: self.open_directory(p))
         self.recent_menu.setEnabled(bool(self.recent_files()))
@@ -403,6 +600,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.editing.release_lock()
+        self.close_session()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self._save_filters()
@@ -414,7 +612,7 @@ class MainWindow(QMainWindow):
         self._count.setText(f"{self.model.count} of {len(self.model.directory)} agencies")
 
     def _update_title(self) -> None:
-        source = f" — {self.model.source.name}" if self.model.source else ""
+        source = f" — {self.model.source_name}" if self.model.source else ""
         self.setWindowTitle(f"{APP_TITLE}{source}[*]")  # [*] shows "*" while there are unsaved changes
 
     def _on_canvas_cursor_moved(self, lon: float, lat: float) -> None:

@@ -103,7 +103,8 @@ def offline_changes(path: str | Path) -> ChangeSet:
     return changes
 
 
-def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None) -> SyncReport:
+def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None,
+         settled: dict[str, dict | None] | None = None) -> SyncReport:
     """Merge the edits of the offline copy at ``path`` into ``store``, then refresh the copy.
 
     Parameters
@@ -116,6 +117,10 @@ def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None) 
         What to do with agencies changed both offline and in the store:
         None reports them and saves nothing; "mine" saves the offline
         version over the store's; "theirs" keeps the store's.
+    settled : dict, optional
+        Agency id -> the record a person settled on for each conflict (None:
+        the agency is deleted), e.g. from a field-by-field choice; a conflict
+        not named keeps the store's version.
 
     Returns
     -------
@@ -129,11 +134,14 @@ def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None) 
         try:
             store.apply(changes)
         except ConflictError as error:
-            if prefer is None:
+            if prefer is None and settled is None:
                 report.conflicts = error.conflicts
                 return report
-            changes = _resolved(changes, error.conflicts, prefer)
-            report.kept_theirs = [c.agency_id for c in error.conflicts] if prefer == "theirs" else []
+            if settled is not None:
+                changes, report.kept_theirs = _settled(changes, error.conflicts, settled)
+            else:
+                changes = _resolved(changes, error.conflicts, prefer)
+                report.kept_theirs = [c.agency_id for c in error.conflicts] if prefer == "theirs" else []
             if changes:
                 store.apply(changes)  # a change made meanwhile is reported as a conflict again
     report.sent = [r["id"] for r, _ in changes.upserts] + [i for i, _ in changes.deletes]
@@ -161,3 +169,22 @@ def _resolved(changes: ChangeSet, conflicts: list[Conflict], prefer: str) -> Cha
         elif prefer == "mine" and conflict.theirs is not None:
             resolved.deletes.append((agency_id, conflict.theirs_version))
     return resolved
+
+
+def _settled(changes: ChangeSet, conflicts: list[Conflict], settled: dict[str, dict | None]) -> tuple[ChangeSet, list]:
+    """``changes`` with each conflict replaced by the record a person settled on, against the store's version."""
+    by_id = {c.agency_id: c for c in conflicts}
+    result, kept_theirs = ChangeSet(), []
+    result.upserts = [(record, base) for record, base in changes.upserts if record["id"] not in by_id]
+    result.deletes = [(agency_id, base) for agency_id, base in changes.deletes if agency_id not in by_id]
+    for agency_id, conflict in by_id.items():
+        outcome = settled.get(agency_id, conflict.theirs)
+        same_as_theirs = (outcome is None and conflict.theirs is None) or (
+            outcome is not None and conflict.theirs is not None and fingerprint(outcome) == fingerprint(conflict.theirs))
+        if same_as_theirs:
+            kept_theirs.append(agency_id)
+        elif outcome is None:
+            result.deletes.append((agency_id, conflict.theirs_version))
+        else:
+            result.upserts.append((outcome, conflict.theirs_version if conflict.theirs is not None else None))
+    return result, kept_theirs

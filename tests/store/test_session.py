@@ -91,3 +91,25 @@ def test_a_new_agency_with_a_live_agencys_id_is_still_refused(open_session, bund
         store.apply(ChangeSet(upserts=[(copy, None)]))
     assert refused.value.conflicts[0].theirs["phone"] != "+372 000 0000"
     assert records_by_id(open_session().load().directory)[AGENCY]["phone"] != "+372 000 0000"
+
+
+def test_merging_an_offline_copy_with_conflicts_settled_field_by_field(open_session, bundled, tmp_path):
+    from bsr_map.store.gpkg_store import GeoPackageStore
+    from bsr_map.store.offline import offline_changes, sync, take_offline
+
+    store = open_session()
+    seed(store, bundled)
+    copy = take_offline(store, tmp_path / "fair.gpkg")
+    offline = GeoPackageStore(copy)
+    snap = offline.load()
+    offline.apply(EditSession(offline).changes(edited(snap, AGENCY, description="Said at the fair.",
+                                                      phone="+372 555 0000")))
+    online = EditSession(store)
+    online.save(edited(online.snapshot, AGENCY, description="Said in the office."))
+    conflict, = sync(copy, store).conflicts
+    merged = merge_record(conflict, {"description": THEIRS, "phone": MINE})
+    report = sync(copy, store, settled={AGENCY: merged})
+    assert report.ok and report.sent == [AGENCY]
+    stored = records_by_id(store.load().directory)[AGENCY]
+    assert (stored["description"], stored["phone"]) == ("Said in the office.", "+372 555 0000")
+    assert not offline_changes(copy)
