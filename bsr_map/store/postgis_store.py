@@ -341,6 +341,8 @@ class _Guarded:
             self._context = self._open()
             return self._context.__enter__()
         except DBAPIError as exc:
+            if self._open == self._store._engine.begin:  # a save that could not even start
+                raise self._translate(exc) from None
             raise StoreError(_server_message(self._store.location, exc)) from None
 
     def __exit__(self, kind, value, traceback):

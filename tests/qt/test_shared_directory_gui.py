@@ -1,0 +1,143 @@
+"""The window on a shared PostGIS directory: open by URL, save with conflicts settled field by field,
+a server that goes away, offline copies taken and merged back."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from bsr_map.editing import change_edit, records_by_id as model_records
+from bsr_map.store.base import records_by_id
+from bsr_map.store.gpkg_store import GeoPackageStore
+from bsr_map.store.postgis_store import PostgisStore
+from bsr_map.store.session import EditSession, THEIRS
+
+from tests.store.test_stores import edited, seed
+
+AGENCY = "ee-invest-in-estonia"
+
+
+@pytest.fixture
+def shared(pg_url, bundled_directory):
+    """A shared database holding the bundled directory."""
+    store = PostgisStore(pg_url)
+    seed(store, bundled_directory)
+    store.close()
+    return pg_url
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: shown.append(args[2]))
+    return shown
+
+
+def edit_in_window(window, agency_id, **values):
+    record, = model_records(window.model, [agency_id])
+    window.editing.push(change_edit(record, {**record, **values}))
+
+
+def test_a_database_url_opens_like_a_file_and_is_remembered_without_password(window, shared, pg_server,
+                                                                             warnings):
+    with_password = shared.replace(f"{pg_server.role}@", f"{pg_server.role}:{pg_server.password}@")
+    assert window.open_directory(with_password) is True
+    assert len(window.model.directory) == 67 and window.session is not None and warnings == []
+    assert shared in window.windowTitle() and pg_server.password not in window.windowTitle()
+    assert window.recent_files()[0] == shared  # remembered without the password
+    assert window.reload_action.isEnabled() and window.take_offline_action.isEnabled()
+    assert window.recent_menu.actions()[0].text() == shared
+
+
+def test_password_is_asked_for_and_not_stored(window, shared, pg_server, monkeypatch, warnings):
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    asked = []
+    monkeypatch.setattr(window, "ask_password", lambda where: asked.append(where) or pg_server.password)
+    assert window.open_directory(shared) is True
+    assert asked == [shared] and warnings == []
+    settings_text = window.settings.fileName()
+    window.settings.sync()
+    with open(settings_text, encoding="utf-8") as fh:
+        assert pg_server.password not in fh.read()
+
+
+def test_a_conflicting_save_shows_both_versions_and_saves_the_choice(window, shared, warnings):
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, city="Narva", description="Checked at the fair.")
+    other = EditSession(PostgisStore(shared))
+    other.save(edited(other.snapshot, AGENCY, phone="+372 666 0000", city="Tartu"))
+
+    shown = []
+
+    def settle(conflicts, where):
+        from bsr_map.qt.conflict_dialog import ConflictDialog
+
+        dialog = ConflictDialog(conflicts, where, window)
+        shown.append(dialog)
+        rows = {dialog._groups[(AGENCY, name)].buttons()[0].text(): dialog._groups[(AGENCY, name)].buttons()[1].text()
+                for name in dialog.fields(conflicts[0])}
+        assert rows == {"Narva": "Tartu", "Checked at the fair.": other.directory.set_index("id").loc[
+            AGENCY, "description"], model_records(window.model, [AGENCY])[0]["phone"] or "—": "+372 666 0000"}
+        dialog.choose(AGENCY, "phone", THEIRS)
+        return dialog.settled()
+
+    window.editing.settle_conflicts = settle
+    assert window.editing.save() is True and len(shown) == 1 and warnings == []
+    stored = records_by_id(PostgisStore(shared).load().directory)[AGENCY]
+    assert (stored["city"], stored["phone"], stored["description"]) == ("Narva", "+372 666 0000",
+                                                                         "Checked at the fair.")
+    mine, = model_records(window.model, [AGENCY])
+    assert (mine["city"], mine["phone"]) == ("Narva", "+372 666 0000")
+    assert window.editing.undo_stack.isClean() and not window.isWindowModified()
+
+
+def test_cancelling_the_conflict_dialog_saves_nothing_and_keeps_the_edit(window, shared, warnings):
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, city="Narva")
+    other = EditSession(PostgisStore(shared))
+    other.save(edited(other.snapshot, AGENCY, city="Tartu"))
+    window.editing.settle_conflicts = lambda conflicts, where: None
+    assert window.editing.save() is False
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["city"] == "Tartu"
+    assert model_records(window.model, [AGENCY])[0]["city"] == "Narva" and not window.editing.undo_stack.isClean()
+
+
+def test_a_server_that_goes_away_keeps_the_edit_in_the_window(window, shared, pg_server, warnings):
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 111 2222")
+    pg_server.stop("immediate")
+    try:
+        assert window.editing.save() is False
+    finally:
+        pg_server.start()
+    assert len(warnings) == 1 and "Nothing was saved" in warnings[0] and shared in warnings[0]
+    assert model_records(window.model, [AGENCY])[0]["phone"] == "+372 111 2222"
+    assert not window.editing.undo_stack.isClean()
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] != "+372 111 2222"
+    assert window.editing.save() is True  # the same edit, once the server is back
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 111 2222"
+
+
+def test_take_an_offline_copy_of_the_filter_edit_it_and_merge_it_back(window, shared, tmp_path, warnings):
+    window.open_directory(shared)
+    window.model.toggle("countries", "EE")
+    copy = tmp_path / "fair.gpkg"
+    assert window.take_offline_copy(copy, only_filtered=True) is True
+    offline = GeoPackageStore(copy)
+    snapshot = offline.load()
+    assert set(snapshot.directory["country"]) == {"EE"} and len(snapshot.directory) == window.model.count
+    offline.apply(EditSession(offline).changes(edited(snapshot, AGENCY, description="Updated at the fair.")))
+    assert window.merge_offline_copy(copy) is True and warnings == []
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["description"] == "Updated at the fair."
+    assert model_records(window.model, [AGENCY])[0]["description"] == "Updated at the fair."  # reloaded
+
+
+def test_a_file_that_is_not_an_offline_copy_is_refused_by_name(window, shared, tmp_path, warnings,
+                                                               bundled_directory):
+    from bsr_map.directory import write_directory
+
+    window.open_directory(shared)
+    plain = write_directory(bundled_directory, tmp_path / "plain.gpkg")
+    assert window.merge_offline_copy(plain) is False
+    assert len(warnings) == 1 and "plain.gpkg is not an offline copy" in warnings[0]
