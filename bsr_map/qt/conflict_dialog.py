@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QDialog, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QPushButton,
     QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -23,6 +25,14 @@ def _text(record: dict, name: str) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(value) or "—"
     return str(value) if value not in (None, "") else "—"
+
+
+def _when(stamp: str) -> str:
+    """An ISO time stamp in the user's time zone, as people write it."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%d %b %Y, %H:%M")
+    except ValueError:
+        return stamp
 
 
 class ConflictDialog(QDialog):
@@ -71,7 +81,7 @@ class ConflictDialog(QDialog):
     def _conflict_box(self, conflict: Conflict) -> QGroupBox:
         record = conflict.mine or conflict.theirs or {}
         who = f" by {conflict.theirs_by}" if conflict.theirs_by else ""
-        when = f" at {conflict.theirs_at}" if conflict.theirs_at else ""
+        when = f", {_when(conflict.theirs_at)}" if conflict.theirs_at else ""
         what = "deleted" if conflict.theirs is None else "changed"
         box = QGroupBox(f"{record.get('name', conflict.agency_id)} ({conflict.agency_id}) — {what}{who}{when}")
         table = QTableWidget(0, 3)
@@ -107,8 +117,8 @@ class ConflictDialog(QDialog):
             group.buttons()[0].setChecked(True)  # mine, until the person chooses
             self._groups[(conflict.agency_id, name)] = group
         table.resizeRowsToContents()
-        table.setMinimumHeight(table.horizontalHeader().height() + sum(table.rowHeight(r)
-                                                                         for r in range(table.rowCount())) + 4)
+        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r)
+                                                                       for r in range(table.rowCount())) + 4)
         layout = QVBoxLayout(box)
         layout.addWidget(table)
         return box
