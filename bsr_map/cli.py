@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bsr-map", description="Baltic Sea Region Investment Map")
     sub = parser.add_subparsers(dest="command")
     gui = sub.add_parser("gui", help="open the map window (the default)")
-    gui.add_argument("file", nargs="?", help="a directory file to open (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
+    gui.add_argument("file", nargs="?", help="a directory file to open (CSV, XLSX, GeoJSON, GeoPackage, Shapefile) "
+                     "or a shared directory's postgresql:// URL")
     gui.add_argument("--quit-after-first-paint", action="store_true",
                      help="paint the map once, print the seconds since start and exit")
     gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window after the first paint and exit")

@@ -11,8 +11,9 @@ BSR_VENV="${BSR_VENV:-$BSR_ROOT/.venv}"
 BSR_SYSTEM_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xkb1)
-# Tests also run the storage tests against a real PostgreSQL + PostGIS server on loopback.
-BSR_TEST_PACKAGES=(xvfb xauth poppler-utils gdal-bin postgresql postgresql-15-postgis-3)
+# Tests (and the shared-store benchmark) run against a real PostgreSQL + PostGIS server on loopback.
+BSR_DATABASE_PACKAGES=(postgresql postgresql-15-postgis-3)
+BSR_TEST_PACKAGES=(xvfb xauth poppler-utils gdal-bin "${BSR_DATABASE_PACKAGES[@]}")
 
 bsr_system_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: see README for other systems

@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         store.apply(changes_between(Snapshot(load_directory().iloc[:0], {}), load_directory()))
         store.close()
     time.sleep(0.2)
-    print(f"bsr-map: a local PostGIS directory is running. Open it with:\n\n  ./bsr-map --directory {url}\n\n"
+    print(f"bsr-map: a local PostGIS directory is running. Open it in the window with:\n\n  ./bsr-map {url}\n\n"
+          f"or give it to any command as --directory {url}\n"
           f"(the password is in ~/.pgpass; stop the server with ./run-postgis --stop)")
     return 0
 
