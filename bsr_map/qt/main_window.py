@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QToolBar,
+    QApplication, QDialog, QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QToolBar,
 )
 
 from bsr_map import __version__
@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.merge_offline_action = self._action(
             "&Merge offline copy…", self._on_merge_offline_triggered, None,
             "Send the edits made in an offline copy back to the shared directory it was taken from")
+        self.deleted_action = self._action("&Deleted agencies…", self.show_deleted, None,
+                                           "Agencies deleted from the shared directory, with who and when; restore them")
         self.export_map_action = self._action("&Export map…", self.open_export_dialog, "Ctrl+E",
                                               "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)")
         self.export_directory_action = self._action(
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.editing.save_action)
         file_menu.addAction(self.editing.save_as_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.deleted_action)
         file_menu.addAction(self.take_offline_action)
         file_menu.addAction(self.merge_offline_action)
         file_menu.addSeparator()
@@ -435,6 +438,40 @@ class MainWindow(QMainWindow):
         shared = self.session is not None
         self.reload_action.setEnabled(shared)
         self.take_offline_action.setEnabled(shared)
+        self.deleted_action.setEnabled(shared)
+
+    def show_deleted(self) -> bool:
+        """List the shared directory's deleted agencies; restore the ones the user selects. True when restored."""
+        from bsr_map.store import StoreError
+
+        if self.session is None:
+            return False
+        try:
+            deleted = self.session.store.deleted()
+        except StoreError as exc:
+            QMessageBox.warning(self, "Deleted agencies", str(exc))
+            return False
+        ids = self.choose_deleted(deleted)
+        if not ids:
+            return False
+        if not self.editing.undo_stack.isClean():
+            QMessageBox.information(self, "Deleted agencies", "Save your edits first, then restore.")
+            return False
+        try:
+            self.session.store.restore(ids)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Could not restore", str(exc))
+            return False
+        self.reload_shared()
+        self.statusBar().showMessage(f"Restored {len(ids)} agencies.", 8000)
+        return True
+
+    def choose_deleted(self, deleted) -> list[str]:
+        """Show the deleted agencies; the ids to restore, or none (a hook for tests)."""
+        from bsr_map.qt.deleted_dialog import DeletedAgenciesDialog
+
+        dialog = DeletedAgenciesDialog(deleted, self.session.location, self)
+        return dialog.selected_ids() if dialog.exec() == QDialog.DialogCode.Accepted else []
 
     def _on_take_offline_triggered(self) -> None:
         filtered = self.model.count < len(self.model.directory)

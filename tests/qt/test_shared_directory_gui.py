@@ -141,3 +141,27 @@ def test_a_file_that_is_not_an_offline_copy_is_refused_by_name(window, shared, t
     plain = write_directory(bundled_directory, tmp_path / "plain.gpkg")
     assert window.merge_offline_copy(plain) is False
     assert len(warnings) == 1 and "plain.gpkg is not an offline copy" in warnings[0]
+
+
+def test_deleted_agencies_are_listed_with_who_and_when_and_restored(window, shared, warnings):
+    from bsr_map.editing import delete_edit
+    from bsr_map.qt.deleted_dialog import DeletedAgenciesDialog
+
+    window.open_directory(shared)
+    record, = model_records(window.model, [AGENCY])
+    window.editing.push(delete_edit([record]))
+    assert window.editing.save() is True and AGENCY not in set(window.model.directory["id"])
+
+    def choose(deleted):
+        dialog = DeletedAgenciesDialog(deleted, window.session.location, window)
+        row = [d.record["id"] for d in deleted].index(AGENCY)
+        assert dialog.table.item(row, 0).text() == record["name"] and dialog.table.item(row, 2).text() == "bsr_editor"
+        assert not dialog.restore_button.isEnabled()
+        dialog.select_ids([AGENCY])
+        assert dialog.restore_button.isEnabled()
+        return dialog.selected_ids()
+
+    window.choose_deleted = choose
+    assert window.show_deleted() is True and warnings == []
+    assert model_records(window.model, [AGENCY])[0]["name"] == record["name"]
+    assert [e.action for e in PostgisStore(shared).history(AGENCY)][-2:] == ["delete", "restore"]
