@@ -165,3 +165,20 @@ def test_deleted_agencies_are_listed_with_who_and_when_and_restored(window, shar
     assert window.show_deleted() is True and warnings == []
     assert model_records(window.model, [AGENCY])[0]["name"] == record["name"]
     assert [e.action for e in PostgisStore(shared).history(AGENCY)][-2:] == ["delete", "restore"]
+
+
+def test_unsaved_edits_to_a_shared_directory_come_back_after_a_crash(window, shared, monkeypatch, warnings):
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 999 8888")
+    window.editing.write_recovery_now()  # what the timer does while edits are unsaved
+    window.close_session()
+    window.model.set_directory(window.model.directory.iloc[:0])  # as a fresh start would be
+    window.editing.directory_replaced()
+    monkeypatch.setattr("bsr_map.recovery._alive", lambda pid: False)  # as if the writing process had died
+    monkeypatch.setattr(window.editing, "ask_restore", lambda recovery: recovery.source == shared)
+    assert window.editing.offer_recovery() is True
+    assert window.session is not None and window.session.location == shared
+    assert model_records(window.model, [AGENCY])[0]["phone"] == "+372 999 8888"
+    assert not window.editing.undo_stack.isClean()
+    assert window.editing.save() is True
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 999 8888"
