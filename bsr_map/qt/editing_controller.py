@@ -203,15 +203,17 @@ class EditingController(QObject):
         from bsr_map.store import ConflictError, StoreError
 
         session = self.window.session
+        settled_so_far = []  # the store's versions become the base only if this save goes through
         for _ in range(5):  # each round settles what others changed meanwhile; five rounds is a busy day
             try:
-                saved = session.save(self.model.directory)
+                saved = session.save(self.model.directory, settled_so_far)
             except ConflictError as refused:
                 settled = self.settle_conflicts(refused.conflicts, session.location)
                 if settled is None:
                     self.window.statusBar().showMessage("Nothing was saved; your edits are still here.", 8000)
                     return False
-                session.rebase(refused.conflicts)
+                again = {c.agency_id for c in refused.conflicts}
+                settled_so_far = [c for c in settled_so_far if c.agency_id not in again] + refused.conflicts
                 current = {r["id"]: r for r in records_by_id(self.model, settled)}
                 self.push(Edit("Settle conflicts with others' changes", {i: current.get(i) for i in settled}, settled))
                 continue

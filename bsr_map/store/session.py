@@ -3,9 +3,8 @@
 A window (or any tool) opens an :class:`EditSession`, edits its own copy of
 the directory, and saves the difference. When the store refuses a save
 because others changed the same agencies, the person chooses, per field,
-their value or the store's (:func:`merge_record`); :meth:`EditSession.rebase`
-then makes the store's versions the new base, so the next save sends the
-merged records against them.
+their value or the store's (:func:`merge_record`), and the next save sends
+the merged records against the store's versions of them.
 """
 
 from __future__ import annotations
@@ -67,6 +66,8 @@ class EditSession:
     def __init__(self, store: DirectoryStore):
         self.store = store
         self.snapshot: Snapshot = store.load()
+        #: Agency id -> the version an edit restored from a recovery copy was made from.
+        self.carried: dict[str, str] = {}
 
     @classmethod
     def open(cls, location: str | Path, *, ask_password: Callable[[str], str | None] | None = None) -> EditSession:
@@ -90,12 +91,30 @@ class EditSession:
         """The directory as last loaded or saved."""
         return self.snapshot.directory
 
-    def changes(self, directory: gpd.GeoDataFrame) -> ChangeSet:
-        """What ``directory`` (the edited copy) adds, changes and deletes since the last load or save."""
-        return changes_between(self.snapshot, directory)
+    def changes(self, directory: gpd.GeoDataFrame, settled: list[Conflict] = ()) -> ChangeSet:
+        """What ``directory`` (the edited copy) adds, changes and deletes since the last load or save.
 
-    def save(self, directory: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        Parameters
+        ----------
+        directory : GeoDataFrame
+        settled : list of Conflict
+            Conflicts the person settled for this save: those agencies are
+            compared with, and saved against, the store's versions in them.
+        """
+        base = self._rebased(settled) if settled else self.snapshot
+        changes = changes_between(base, directory)
+        if self.carried:  # edits restored from a recovery copy keep the versions they were made from
+            changes.upserts = [(r, self.carried.get(r["id"], v)) for r, v in changes.upserts]
+            changes.deletes = [(i, self.carried.get(i, v)) for i, v in changes.deletes]
+        return changes
+
+    def save(self, directory: gpd.GeoDataFrame, settled: list[Conflict] = ()) -> gpd.GeoDataFrame:
         """Save the edits in ``directory``; returns the store's directory after the save.
+
+        ``settled`` are the conflicts of earlier attempts that the person
+        settled (see :meth:`changes`); they become the base only when this
+        save succeeds, so undoing the settlement and saving again is checked
+        against the versions loaded before.
 
         Raises
         ------
@@ -104,13 +123,14 @@ class EditSession:
         StoreError
             The store could not be written; nothing was saved.
         """
-        changes = self.changes(directory)
+        changes = self.changes(directory, settled)
         if changes:
             self.snapshot = self.store.apply(changes)
+            self.carried = {}
         return self.snapshot.directory
 
-    def rebase(self, conflicts: list[Conflict]) -> None:
-        """Take the store's side of ``conflicts`` as the new base, so merged records are saved against it."""
+    def _rebased(self, conflicts: list[Conflict]) -> Snapshot:
+        """The snapshot with the store's side of ``conflicts`` as the base of those agencies."""
         records = records_by_id(self.snapshot.directory)
         versions = dict(self.snapshot.versions)
         for conflict in conflicts:
@@ -119,7 +139,7 @@ class EditSession:
             if conflict.theirs is not None:
                 records[conflict.agency_id] = conflict.theirs
                 versions[conflict.agency_id] = conflict.theirs_version
-        self.snapshot = Snapshot(directory_from_records(list(records.values())), versions)
+        return Snapshot(directory_from_records(list(records.values())), versions)
 
     def reload(self) -> gpd.GeoDataFrame:
         """Load the store again (others' saves included); returns the directory."""

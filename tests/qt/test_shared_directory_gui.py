@@ -182,3 +182,31 @@ def test_unsaved_edits_to_a_shared_directory_come_back_after_a_crash(window, sha
     assert not window.editing.undo_stack.isClean()
     assert window.editing.save() is True
     assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 999 8888"
+
+
+def test_undoing_a_settlement_that_was_not_saved_asks_again(window, shared, pg_server, warnings):
+    """A settled conflict whose save did not go through is checked again, never saved over theirs."""
+    from bsr_map.store.session import merge_record
+
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, city="Narva")
+    other = EditSession(PostgisStore(shared))
+    other.save(edited(other.snapshot, AGENCY, email="info@example.ee"))
+    rounds = []
+
+    def settle(conflicts, where):
+        rounds.append(conflicts)
+        if len(rounds) == 1:
+            pg_server.stop("immediate")  # the save with the settlement will not go through
+            return {AGENCY: merge_record(conflicts[0], {"email": THEIRS})}
+        return None
+
+    window.editing.settle_conflicts = settle
+    try:
+        assert window.editing.save() is False and len(rounds) == 1 and "Nothing was saved" in warnings[0]
+    finally:
+        pg_server.start()
+    window.editing.undo_stack.undo()  # the settlement; my own edit (city) stays
+    assert model_records(window.model, [AGENCY])[0]["city"] == "Narva"
+    assert window.editing.save() is False and len(rounds) == 2  # asked again, not saved over theirs
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["email"] == "info@example.ee"

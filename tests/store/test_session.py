@@ -37,10 +37,9 @@ def test_a_conflict_settled_field_by_field_is_saved_against_the_stores_version(o
     merged = merge_record(conflict, {"phone": THEIRS, "city": MINE, "description": MINE})
     assert (merged["phone"], merged["city"], merged["description"]) == ("+372 666 0000", "Narva",
                                                                          "Checked at the fair.")
-    mine.rebase(refused.value.conflicts)
     records = records_by_id(my_directory)
     records[AGENCY] = merged
-    saved = records_by_id(mine.save(directory_from_records(list(records.values()))))
+    saved = records_by_id(mine.save(directory_from_records(list(records.values())), refused.value.conflicts))
     stored = records_by_id(open_session().load().directory)[AGENCY]
     assert (stored["phone"], stored["city"], stored["description"]) == ("+372 666 0000", "Narva",
                                                                          "Checked at the fair.")
@@ -57,8 +56,7 @@ def test_keeping_my_edit_of_an_agency_someone_deleted_brings_it_back(open_sessio
     conflict, = refused.value.conflicts
     assert conflict.theirs is None and conflict.mine["phone"] == "+372 123 4567"
     assert merge_record(conflict, THEIRS) is None  # accepting the deletion
-    mine.rebase(refused.value.conflicts)
-    mine.save(my_directory)  # keeping mine
+    mine.save(my_directory, refused.value.conflicts)  # keeping mine
     store = open_session()
     assert records_by_id(store.load().directory)[AGENCY]["phone"] == "+372 123 4567"
     assert AGENCY not in {d.record["id"] for d in store.deleted()}
@@ -76,9 +74,24 @@ def test_accepting_their_change_over_my_deletion_saves_nothing_and_keeps_theirs(
     assert conflict.mine is None
     kept = merge_record(conflict, THEIRS)
     assert kept["phone"] == "+372 666 0000"
-    mine.rebase(refused.value.conflicts)
-    assert not mine.changes(directory_from_records([*records_by_id(my_directory).values(), kept]))
-    assert records_by_id(open_session().load().directory)[AGENCY]["phone"] == "+372 666 0000"
+    assert not mine.changes(directory_from_records([*records_by_id(my_directory).values(), kept]),
+                            refused.value.conflicts)  # nothing left to save
+
+
+def test_a_settlement_undone_is_checked_again_not_saved_over_theirs(open_session, bundled):
+    """Settling makes the store's version the base only when the save succeeds."""
+    seed(open_session(), bundled)
+    mine, theirs = EditSession(open_session()), EditSession(open_session())
+    theirs.save(edited(theirs.snapshot, AGENCY, email="info@example.ee"))
+    my_directory = edited(mine.snapshot, AGENCY, city="Narva")
+    with pytest.raises(ConflictError) as refused:
+        mine.save(my_directory)
+    # The person settles (their e-mail, my city) but the save does not happen; then they undo the settlement.
+    assert mine.changes(my_directory).upserts[0][1] == mine.snapshot.versions[AGENCY]
+    with pytest.raises(ConflictError):
+        mine.save(my_directory)  # my original edit, against the old version: refused again, not saved over theirs
+    assert records_by_id(open_session().load().directory)[AGENCY]["email"] == "info@example.ee"
+    assert refused.value.conflicts[0].theirs["email"] == "info@example.ee"
 
 
 def test_a_new_agency_with_a_live_agencys_id_is_still_refused(open_session, bundled):
