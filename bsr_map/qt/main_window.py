@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map import __version__
+from bsr_map.atomic import SaveError
 from bsr_map.basemap import Basemap
 from bsr_map.credits import CREDITS
 from bsr_map.directory import DirectoryReadError, read_directory
@@ -506,7 +507,7 @@ class MainWindow(QMainWindow):
         ids = list(self.model.filtered["id"]) if only_filtered else None
         try:
             take_offline(self.session.store, path, ids)
-        except StoreError as exc:
+        except (StoreError, SaveError, OSError) as exc:
             QMessageBox.warning(self, "Could not take the offline copy", str(exc))
             return False
         count = len(ids) if ids is not None else len(self.model.directory)
@@ -545,18 +546,22 @@ class MainWindow(QMainWindow):
                 if settled is None:
                     self.statusBar().showMessage("Nothing was merged; the offline copy is unchanged.", 8000)
                     return False
-                report = sync(path, store, settled=settled)
-        except (StoreError, DirectoryError) as exc:
+                report = sync(path, store, settled=settled, seen=report.conflicts)
+        except (StoreError, DirectoryError, SaveError, OSError) as exc:
             QMessageBox.warning(self, "Could not merge the offline copy", str(exc))
             return False
         finally:
             if store is not None and not same:
                 store.close()
         if report.conflicts:
-            QMessageBox.warning(self, "Could not merge the offline copy", "The same agencies were changed again "
-                                "while you chose; nothing was merged. Try again.")
+            QMessageBox.warning(self, "Could not merge the offline copy", "Agencies were changed again in "
+                                f"{source} while you chose; nothing was merged. Merge again to see them.")
             return False
         message = f"Merged {len(report.sent)} changes from {path.name} into {source}."
+        if report.copy_error:
+            QMessageBox.warning(self, "Offline copy not refreshed", f"The edits were merged into {source}, but "
+                                f"{path.name} could not be brought up to date ({report.copy_error}). Take a new "
+                                "offline copy before editing offline again.")
         if same and self.editing.undo_stack.isClean():
             self.reload_shared()
         elif same:

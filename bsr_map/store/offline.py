@@ -20,6 +20,7 @@ import pandas as pd
 from bsr_map.store.base import (
     ChangeSet, Conflict, ConflictError, DirectoryStore, Snapshot, StoreError, fingerprint, records_by_id,
 )
+from bsr_map.atomic import SaveError
 from bsr_map.store.gpkg_store import GeoPackageStore, current_user
 
 SYNC_LAYER = "bsr_map_sync"
@@ -32,6 +33,7 @@ class SyncReport:
     sent: list[str] = field(default_factory=list)  # ids saved to the shared store
     kept_theirs: list[str] = field(default_factory=list)  # conflicts resolved in the store's favour
     conflicts: list[Conflict] = field(default_factory=list)  # left for a person to decide (nothing was saved)
+    copy_error: str = ""  # the merge reached the store but the copy could not be refreshed
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,7 @@ def offline_changes(path: str | Path) -> ChangeSet:
 
 
 def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None,
-         settled: dict[str, dict | None] | None = None) -> SyncReport:
+         settled: dict[str, dict | None] | None = None, seen: list[Conflict] = ()) -> SyncReport:
     """Merge the edits of the offline copy at ``path`` into ``store``, then refresh the copy.
 
     Parameters
@@ -117,38 +119,48 @@ def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None,
         What to do with agencies changed both offline and in the store:
         None reports them and saves nothing; "mine" saves the offline
         version over the store's; "theirs" keeps the store's.
-    settled : dict, optional
-        Agency id -> the record a person settled on for each conflict (None:
-        the agency is deleted), e.g. from a field-by-field choice; a conflict
-        not named keeps the store's version.
+    settled, seen : dict and list of Conflict
+        The conflicts a person was shown (``seen``) and, per agency id, the
+        record they settled on (None: the agency is deleted). Each is saved
+        against the store's version they saw: if the agency changed again
+        meanwhile, or another conflict turned up, nothing is saved and the
+        report lists the conflicts anew.
 
     Returns
     -------
     SyncReport
+        ``copy_error`` says why the copy could not be refreshed after a merge
+        that did reach the store (the store then holds the edits).
     """
     if prefer not in (None, "mine", "theirs"):
         raise ValueError("prefer must be None, 'mine' or 'theirs'")
     changes = offline_changes(path)
     report = SyncReport()
+    if settled is not None:
+        changes, report.kept_theirs = _settled(changes, list(seen), settled)
     if changes:
         try:
             store.apply(changes)
         except ConflictError as error:
-            if prefer is None and settled is None:
-                report.conflicts = error.conflicts
+            if prefer is None or settled is not None:
+                report.conflicts, report.kept_theirs = error.conflicts, []
                 return report
-            if settled is not None:
-                changes, report.kept_theirs = _settled(changes, error.conflicts, settled)
-            else:
-                changes = _resolved(changes, error.conflicts, prefer)
-                report.kept_theirs = [c.agency_id for c in error.conflicts] if prefer == "theirs" else []
+            changes = _resolved(changes, error.conflicts, prefer)
+            report.kept_theirs = [c.agency_id for c in error.conflicts] if prefer == "theirs" else []
             if changes:
-                store.apply(changes)  # a change made meanwhile is reported as a conflict again
+                try:
+                    store.apply(changes)
+                except ConflictError as again:  # changed once more meanwhile
+                    report.conflicts, report.kept_theirs = again.conflicts, []
+                    return report
     report.sent = [r["id"] for r, _ in changes.upserts] + [i for i, _ in changes.deletes]
-    snapshot = store.load()
-    copied = set(records_by_id(GeoPackageStore(path).load().directory)) | set(report.sent)
-    directory = snapshot.directory[snapshot.directory["id"].isin(copied)]
-    _write_copy(Path(path), Snapshot(directory, snapshot.versions), store.location)
+    try:
+        snapshot = store.load()
+        copied = set(records_by_id(GeoPackageStore(path).load().directory)) | set(report.sent)
+        directory = snapshot.directory[snapshot.directory["id"].isin(copied)]
+        _write_copy(Path(path), Snapshot(directory, snapshot.versions), store.location)
+    except (StoreError, SaveError, OSError) as exc:
+        report.copy_error = str(exc)
     return report
 
 
@@ -171,9 +183,9 @@ def _resolved(changes: ChangeSet, conflicts: list[Conflict], prefer: str) -> Cha
     return resolved
 
 
-def _settled(changes: ChangeSet, conflicts: list[Conflict], settled: dict[str, dict | None]) -> tuple[ChangeSet, list]:
-    """``changes`` with each conflict replaced by the record a person settled on, against the store's version."""
-    by_id = {c.agency_id: c for c in conflicts}
+def _settled(changes: ChangeSet, seen: list[Conflict], settled: dict[str, dict | None]) -> tuple[ChangeSet, list]:
+    """``changes`` with each seen conflict replaced by the settled record, against the version that was seen."""
+    by_id = {c.agency_id: c for c in seen}
     result, kept_theirs = ChangeSet(), []
     result.upserts = [(record, base) for record, base in changes.upserts if record["id"] not in by_id]
     result.deletes = [(agency_id, base) for agency_id, base in changes.deletes if agency_id not in by_id]

@@ -210,3 +210,10 @@ def test_undoing_a_settlement_that_was_not_saved_asks_again(window, shared, pg_s
     assert model_records(window.model, [AGENCY])[0]["city"] == "Narva"
     assert window.editing.save() is False and len(rounds) == 2  # asked again, not saved over theirs
     assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["email"] == "info@example.ee"
+
+
+def test_an_offline_copy_into_a_missing_folder_is_a_message_not_a_crash(window, shared, tmp_path, warnings):
+    window.open_directory(shared)
+    assert window.take_offline_copy(tmp_path / "no-such-folder" / "fair.gpkg") is False
+    assert len(warnings) == 1 and "fair.gpkg" in warnings[0]
+    assert not (tmp_path / "no-such-folder").exists()

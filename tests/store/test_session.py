@@ -121,8 +121,28 @@ def test_merging_an_offline_copy_with_conflicts_settled_field_by_field(open_sess
     online.save(edited(online.snapshot, AGENCY, description="Said in the office."))
     conflict, = sync(copy, store).conflicts
     merged = merge_record(conflict, {"description": THEIRS, "phone": MINE})
-    report = sync(copy, store, settled={AGENCY: merged})
-    assert report.ok and report.sent == [AGENCY]
+    report = sync(copy, store, settled={AGENCY: merged}, seen=[conflict])
+    assert report.ok and report.sent == [AGENCY] and report.copy_error == ""
     stored = records_by_id(store.load().directory)[AGENCY]
     assert (stored["description"], stored["phone"]) == ("Said in the office.", "+372 555 0000")
     assert not offline_changes(copy)
+
+
+def test_a_change_made_while_the_person_chose_stops_the_merge(open_session, bundled, tmp_path):
+    from bsr_map.store.gpkg_store import GeoPackageStore
+    from bsr_map.store.offline import offline_changes, sync, take_offline
+
+    store = open_session()
+    seed(store, bundled)
+    copy = take_offline(store, tmp_path / "fair.gpkg")
+    offline = GeoPackageStore(copy)
+    offline.apply(EditSession(offline).changes(edited(offline.load(), AGENCY, description="Said at the fair.")))
+    online = EditSession(store)
+    online.save(edited(online.snapshot, AGENCY, description="Said in the office."))
+    conflict, = sync(copy, store).conflicts
+    online.save(edited(online.snapshot, AGENCY, phone="+372 555 1234"))  # while the dialog is open
+    report = sync(copy, store, settled={AGENCY: merge_record(conflict, MINE)}, seen=[conflict])
+    assert not report.ok and report.sent == [] and report.conflicts[0].theirs["phone"] == "+372 555 1234"
+    stored = records_by_id(store.load().directory)[AGENCY]
+    assert (stored["description"], stored["phone"]) == ("Said in the office.", "+372 555 1234")
+    assert offline_changes(copy)  # the offline edit is still there to merge
