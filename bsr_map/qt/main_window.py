@@ -24,7 +24,7 @@ from bsr_map.qt.agency_table import AgencyTable
 from bsr_map.qt.details_card import DetailsCard
 from bsr_map.qt.filter_panel import FilterPanel
 from bsr_map.qt.map_canvas import MapCanvas
-from bsr_map.store.postgis_store import is_database_url
+from bsr_map.store.postgis_store import display_url, is_database_url
 
 APP_TITLE = "Baltic Sea Region Investment Map"
 OPEN_SUFFIXES = TABULAR_SUFFIXES + SPATIAL_SUFFIXES
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
 
         if not is_database_url(url):
             QMessageBox.warning(self, "Cannot open shared directory",
-                                f"“{url}” is not a database address; it starts with postgresql://")
+                                f"“{display_url(url)}” is not a database address; it starts with postgresql://")
             return False
         if ask and not self.editing.confirm_discard():
             return False
@@ -388,10 +388,12 @@ class MainWindow(QMainWindow):
         try:
             session = EditSession.open(url, ask_password=self.ask_password)
         except (StoreError, DirectoryError) as exc:
+            session, problem = None, str(exc)
+        finally:
             QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "Cannot open shared directory", str(exc))
+        if session is None:
+            QMessageBox.warning(self, "Cannot open shared directory", problem)
             return False
-        QApplication.restoreOverrideCursor()
         self.close_session()
         self.editing.release_lock()  # the database guards its records itself
         self.session = session

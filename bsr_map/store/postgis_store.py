@@ -14,6 +14,7 @@ kept in memory only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES, LIST_FIELDS, MAX_DESCRIPTION
@@ -23,6 +24,13 @@ from bsr_map.directory.model import directory_from_records
 from bsr_map.store.base import (
     AuditEntry, ChangeSet, Conflict, ConflictError, DeletedAgency, DirectoryStore, Snapshot, StoreError,
 )
+
+def _address_errors() -> tuple:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, ProgrammingError
+
+    # A port that is not a number, an unknown option, a driver that is not installed.
+    return ValueError, ArgumentError, NoSuchModuleError, ProgrammingError
+
 
 SCHEMA_VERSION = 1
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in LIST_FIELDS and f not in ("id", "last_verified"))
@@ -132,15 +140,25 @@ def display_url(url: str) -> str:
     """The URL without its password, safe to show and to remember."""
     from sqlalchemy.engine import make_url
 
-    parsed = make_url(_driver_url(url)).set(drivername="postgresql")
+    try:
+        parsed = make_url(_driver_url(url)).set(drivername="postgresql")
+    except Exception:  # not a URL sqlalchemy can read: hide whatever sits between "://" and "@"
+        return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", url).split("?", 1)[0]
     if parsed.password is not None:
         parsed = parsed._replace(password=None)  # URL is a named tuple; set() keeps a None password
+    if "password" in parsed.query:
+        parsed = parsed.difference_update_query(["password"])
     return parsed.render_as_string(hide_password=False)
 
 
 def _driver_url(url: str) -> str:
     scheme, rest = url.split("://", 1)
     return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else url
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _needs_password(exc: Exception) -> bool:
@@ -173,6 +191,9 @@ class PostgisStore(DirectoryStore):
         self._url = _driver_url(url)
         try:
             self._engine = self._connect()
+        except _address_errors() as exc:
+            raise StoreError(f"{self.location} is not a usable database address ({_first_line(exc)}); "
+                             "it looks like postgresql://user@host:port/database.") from None
         except OperationalError as exc:
             password = ask_password(self.location) if ask_password and _needs_password(exc) else None
             if password is None:

@@ -217,3 +217,29 @@ def test_an_offline_copy_into_a_missing_folder_is_a_message_not_a_crash(window, 
     assert window.take_offline_copy(tmp_path / "no-such-folder" / "fair.gpkg") is False
     assert len(warnings) == 1 and "fair.gpkg" in warnings[0]
     assert not (tmp_path / "no-such-folder").exists()
+
+
+@pytest.mark.parametrize("address", [
+    "postgresql://bsr_editor:s3cret@127.0.0.1:notaport/db",
+    "postgresql://bsr_editor@127.0.0.1:{port}/db?password=s3cret&nonsense=1",
+    "postgresql+nodriver://bsr_editor:s3cret@127.0.0.1:{port}/db",
+    "postgresql://bsr_editor:s3cret@127.0.0.1:{port}/no_such_database",
+])
+def test_a_bad_database_address_is_a_message_without_the_password(window, pg_server, address, warnings,
+                                                                  monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr(window, "ask_password", lambda where: None)  # a wrong password: the user gives up
+    assert window.open_directory(address.format(port=pg_server.port)) is False
+    assert len(warnings) == 1 and "s3cret" not in warnings[0] and "bsr_editor" in warnings[0]
+    assert QApplication.overrideCursor() is None  # the wait cursor is gone
+    assert window.session is None and not any("s3cret" in entry for entry in window.recent_files())
+
+
+def test_a_password_in_the_address_is_never_shown_or_remembered(window, shared, pg_server, warnings):
+    address = f"{shared}?password={pg_server.password}"
+    assert window.open_directory(address) is True and warnings == []
+    assert pg_server.password not in window.windowTitle() and window.session.location == shared
+    window.settings.sync()
+    with open(window.settings.fileName(), encoding="utf-8") as fh:
+        assert pg_server.password not in fh.read()
