@@ -244,7 +244,13 @@ class PostgisStore(DirectoryStore):
 
         with self._connection() as conn:
             self._check_schema(conn)
-            rows = conn.execute(text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NULL ORDER BY id")).mappings().all()
+            return self._load(conn)
+
+    @staticmethod
+    def _load(conn) -> Snapshot:
+        from sqlalchemy import text
+
+        rows = conn.execute(text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NULL ORDER BY id")).mappings().all()
         records = [_record(row) for row in rows]
         return Snapshot(directory_from_records(records), {r["id"]: str(row["version"]) for r, row in zip(records, rows)})
 
@@ -312,9 +318,12 @@ class PostgisStore(DirectoryStore):
                         conflicts.append(theirs)
             if conflicts:
                 raise ConflictError(conflicts)  # the transaction is rolled back: nothing is saved
+            # Read back inside the transaction: once the commit succeeds the caller has the saved versions,
+            # even if the connection drops right after.
+            saved = self._load(conn)
             if before_commit is not None:
                 before_commit()
-        return self.load()
+        return saved
 
     def restore(self, agency_ids: list[str]) -> Snapshot:
         """Undo the soft deletion of ``agency_ids``."""
@@ -328,7 +337,8 @@ class PostgisStore(DirectoryStore):
             missing = set(agency_ids) - set(done)
             if missing:
                 raise StoreError(f"No deleted agency with id {', '.join(sorted(missing))} in {self.location}.")
-        return self.load()
+            restored = self._load(conn)
+        return restored
 
     def _conflict(self, conn, agency_id: str, mine: dict | None) -> Conflict:
         from sqlalchemy import text
