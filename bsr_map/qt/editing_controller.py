@@ -292,9 +292,25 @@ class EditingController(QObject):
         """Write unsaved edits aside (the timer calls this every 30 seconds)."""
         if not self.undo_stack.isClean():
             try:
-                write_recovery(self.model.directory, self.model.source)
+                write_recovery(self.model.directory, self.model.source, self._shared_base())
             except (SaveError, OSError) as exc:
                 self.window.statusBar().showMessage(f"Could not write the recovery copy: {exc}", 8000)
+
+    def _shared_base(self) -> dict | None:
+        """For a shared directory: id -> [version, fingerprint] as loaded (computed once per load or save)."""
+        from bsr_map.store import fingerprint
+        from bsr_map.store.base import records_by_id as store_records
+
+        session = self.window.session
+        if session is None:
+            return None
+        key = (id(session.snapshot), tuple(sorted(session.carried.items())))
+        if getattr(self, "_base_key", None) != key:
+            # A restored edit carries the version it was made from, not the one loaded after the crash.
+            versions = {**session.snapshot.versions, **session.carried}
+            self._base = {i: [versions[i], fingerprint(r)] for i, r in store_records(session.snapshot.directory).items()}
+            self._base_key = key
+        return self._base
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the unsaved edits back. True when they were restored."""
@@ -302,21 +318,50 @@ class EditingController(QObject):
         if recovery is None:
             return False
         if not self.ask_restore(recovery):
-            discard_recovery()
+            discard_recovery(recovery)
             return False
         from bsr_map.directory import read_directory
         from bsr_map.directory.model import directory_records
 
-        if "://" in recovery.source and not self.window.open_shared(recovery.source, ask=False):
-            return False  # the database cannot be reached now: the recovery copy is kept for the next start
+        if "://" in recovery.source:
+            return self._restore_shared(recovery)
         result = read_directory(recovery.directory_file)
         before = {r["id"]: r for r in directory_records(self.model.directory)}
         after = {r["id"]: r for r in directory_records(result.agencies)}
         edit = Edit("Restore unsaved edits", {i: before.get(i) for i in before | after},
                     {i: after.get(i) for i in before | after})
-        if recovery.source and "://" not in recovery.source:
+        if recovery.source:
             self.model.source = Path(recovery.source)
         self.push(edit)
+        return True
+
+    def _restore_shared(self, recovery) -> bool:
+        """Restore only the edits of a shared directory's recovery copy, each against the version it was made from.
+
+        Agencies others changed after the crash keep their changes; where both changed one, the save
+        shows the conflict. When the database cannot be reached, the copy is kept for a later start.
+        """
+        from bsr_map.directory import read_directory
+        from bsr_map.recovery import set_aside
+        from bsr_map.store import fingerprint
+        from bsr_map.store.base import records_by_id as store_records
+
+        if not self.window.open_shared(recovery.source, ask=False):
+            kept = set_aside(recovery)
+            QMessageBox.information(self.window, "Unsaved edits kept",
+                                    f"The edits to {recovery.source} are kept in {kept}; they are offered again at "
+                                    "the next start.")
+            return False
+        base = recovery.base or {}
+        recovered = store_records(read_directory(recovery.directory_file).agencies)
+        changed = {i: r for i, r in recovered.items() if i not in base or fingerprint(r) != base[i][1]}
+        deleted = [i for i in base if i not in recovered]
+        self.window.session.carried = {i: base[i][0] for i in [*changed, *deleted] if i in base}
+        current = {r["id"]: r for r in records_by_id(self.model, [*changed, *deleted])}
+        after = {**changed, **{i: None for i in deleted}}
+        self.push(Edit("Restore unsaved edits", {i: current.get(i) for i in after}, after))
+        discard_recovery(recovery)  # the edits are in this window now (and in its own recovery copy)
+        self.write_recovery_now()
         return True
 
     def ask_restore(self, recovery) -> bool:

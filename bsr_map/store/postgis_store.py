@@ -240,7 +240,6 @@ class PostgisStore(DirectoryStore):
     # -- reading ---------------------------------------------------------------------
     def load(self) -> Snapshot:
         """The agencies that are not deleted, ordered by id, with their versions."""
-        from sqlalchemy import text
 
         with self._connection() as conn:
             self._check_schema(conn)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from bsr_map.directory.model import directory_from_records
 from bsr_map.editing import change_edit, records_by_id as model_records
 from bsr_map.store.base import records_by_id
 from bsr_map.store.gpkg_store import GeoPackageStore
@@ -167,21 +168,72 @@ def test_deleted_agencies_are_listed_with_who_and_when_and_restored(window, shar
     assert [e.action for e in PostgisStore(shared).history(AGENCY)][-2:] == ["delete", "restore"]
 
 
-def test_unsaved_edits_to_a_shared_directory_come_back_after_a_crash(window, shared, monkeypatch, warnings):
-    window.open_directory(shared)
-    edit_in_window(window, AGENCY, phone="+372 999 8888")
-    window.editing.write_recovery_now()  # what the timer does while edits are unsaved
+def crash_with_edit(window, monkeypatch):
+    """Write the recovery copy as the timer does, then make the window as a fresh start finds it."""
+    window.editing.write_recovery_now()
     window.close_session()
-    window.model.set_directory(window.model.directory.iloc[:0])  # as a fresh start would be
+    window.model.set_directory(window.model.directory.iloc[:0])
     window.editing.directory_replaced()
     monkeypatch.setattr("bsr_map.recovery._alive", lambda pid: False)  # as if the writing process had died
+
+
+def test_unsaved_edits_to_a_shared_directory_come_back_after_a_crash(window, shared, monkeypatch, warnings):
+    """Only the edits come back, against the versions they were made from: others' later work is kept."""
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 999 8888")
+    crash_with_edit(window, monkeypatch)
+    other = EditSession(PostgisStore(shared))  # after the crash, a colleague saves other changes
+    changed = edited(other.snapshot, "ee-tehnopol", phone="+372 777 0000")
+    added = {**records_by_id(changed)["ee-tehnopol"], "id": "ee-new-office", "name": "New Office Tallinn"}
+    other.save(directory_from_records([*records_by_id(changed).values(), added]))
     monkeypatch.setattr(window.editing, "ask_restore", lambda recovery: recovery.source == shared)
     assert window.editing.offer_recovery() is True
     assert window.session is not None and window.session.location == shared
     assert model_records(window.model, [AGENCY])[0]["phone"] == "+372 999 8888"
     assert not window.editing.undo_stack.isClean()
-    assert window.editing.save() is True
-    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 999 8888"
+    assert window.editing.save() is True and warnings == []
+    stored = records_by_id(PostgisStore(shared).load().directory)
+    assert stored[AGENCY]["phone"] == "+372 999 8888"
+    assert stored["ee-tehnopol"]["phone"] == "+372 777 0000" and "ee-new-office" in stored  # not reverted
+
+
+def test_a_restored_edit_of_an_agency_changed_since_is_a_conflict(window, shared, monkeypatch, warnings):
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 999 8888")
+    crash_with_edit(window, monkeypatch)
+    other = EditSession(PostgisStore(shared))
+    other.save(edited(other.snapshot, AGENCY, phone="+372 777 0000"))
+    monkeypatch.setattr(window.editing, "ask_restore", lambda recovery: True)
+    assert window.editing.offer_recovery() is True
+    shown = []
+    window.editing.settle_conflicts = lambda conflicts, where: shown.append(conflicts) and None
+    assert window.editing.save() is False and len(shown) == 1
+    assert shown[0][0].theirs["phone"] == "+372 777 0000" and shown[0][0].mine["phone"] == "+372 999 8888"
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 777 0000"
+
+
+def test_a_recovery_copy_for_a_database_that_is_away_is_kept_for_later(window, shared, pg_server, monkeypatch,
+                                                                       warnings):
+    from bsr_map.recovery import pending_recovery
+
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 999 8888")
+    crash_with_edit(window, monkeypatch)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args, **kwargs: told.append(args[2]))
+    monkeypatch.setattr(window.editing, "ask_restore", lambda recovery: True)
+    pg_server.stop("immediate")
+    try:
+        assert window.editing.offer_recovery() is False
+    finally:
+        pg_server.start()
+    assert len(told) == 1 and "kept in" in told[0] and len(warnings) == 1  # cannot reach the database
+    window.editing.write_recovery_now()  # this run's own copy does not replace the kept one
+    kept = pending_recovery()
+    assert kept is not None and kept.directory_file.parent.name == "kept" and kept.source == shared
+    assert window.editing.offer_recovery() is True  # the database is back
+    assert model_records(window.model, [AGENCY])[0]["phone"] == "+372 999 8888"
+    assert not kept.directory_file.exists()
 
 
 def test_undoing_a_settlement_that_was_not_saved_asks_again(window, shared, pg_server, warnings):
