@@ -295,3 +295,28 @@ def test_a_password_in_the_address_is_never_shown_or_remembered(window, shared, 
     window.settings.sync()
     with open(window.settings.fileName(), encoding="utf-8") as fh:
         assert pg_server.password not in fh.read()
+
+
+def test_a_server_that_goes_away_in_the_middle_of_a_save(window, shared, pg_server, warnings, monkeypatch):
+    """The connection drops after the changes were sent, before the commit: nothing half-written, edit kept."""
+    window.open_directory(shared)
+    edit_in_window(window, AGENCY, phone="+372 111 2222")
+    record, = model_records(window.model, ["ee-tehnopol"])
+    from bsr_map.editing import delete_edit
+
+    window.editing.push(delete_edit([record]))
+    store, apply = window.session.store, window.session.store.apply
+    monkeypatch.setattr(store, "apply", lambda changes: apply(changes, before_commit=lambda: pg_server.stop("immediate")))
+    try:
+        assert window.editing.save() is False
+    finally:
+        pg_server.start()
+    assert len(warnings) == 1 and "Nothing was saved" in warnings[0]
+    stored = records_by_id(PostgisStore(shared).load().directory)
+    assert stored[AGENCY]["phone"] != "+372 111 2222" and "ee-tehnopol" in stored  # neither change landed
+    assert model_records(window.model, [AGENCY])[0]["phone"] == "+372 111 2222"
+    assert "ee-tehnopol" not in set(window.model.directory["id"]) and not window.editing.undo_stack.isClean()
+    monkeypatch.setattr(store, "apply", apply)
+    assert window.editing.save() is True
+    stored = records_by_id(PostgisStore(shared).load().directory)
+    assert stored[AGENCY]["phone"] == "+372 111 2222" and "ee-tehnopol" not in stored
