@@ -146,3 +146,23 @@ def test_a_change_made_while_the_person_chose_stops_the_merge(open_session, bund
     stored = records_by_id(store.load().directory)[AGENCY]
     assert (stored["description"], stored["phone"]) == ("Said in the office.", "+372 555 1234")
     assert offline_changes(copy)  # the offline edit is still there to merge
+
+
+def test_a_copy_that_cannot_be_refreshed_after_a_merge_is_reported(open_session, bundled, tmp_path, monkeypatch):
+    from bsr_map.atomic import SaveError
+    from bsr_map.store import offline
+    from bsr_map.store.gpkg_store import GeoPackageStore
+
+    store = open_session()
+    seed(store, bundled)
+    copy = offline.take_offline(store, tmp_path / "fair.gpkg")
+    fair = GeoPackageStore(copy)
+    fair.apply(EditSession(fair).changes(edited(fair.load(), AGENCY, description="Said at the fair.")))
+
+    def refuse(*args, **kwargs):
+        raise SaveError("fair.gpkg: the USB stick was pulled out")
+
+    monkeypatch.setattr(offline, "_write_copy", refuse)
+    report = offline.sync(copy, store)
+    assert report.sent == [AGENCY] and "USB stick" in report.copy_error
+    assert records_by_id(store.load().directory)[AGENCY]["description"] == "Said at the fair."
