@@ -163,6 +163,11 @@ def _run(args: argparse.Namespace) -> int:
                   "Run again with --prefer mine or --prefer theirs, or merge them in the window.", file=sys.stderr)
             return EXIT_PROBLEMS
         kept = f"; kept the shared version of {len(report.kept_theirs)}" if report.kept_theirs else ""
+        if report.copy_error:
+            print(f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}, but the copy "
+                  f"could not be brought up to date ({report.copy_error}); take a new offline copy before editing "
+                  "offline again.", file=sys.stderr)
+            return EXIT_PROBLEMS
         print(f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}; the copy is "
               "up to date")
         return EXIT_OK
