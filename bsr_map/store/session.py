@@ -103,9 +103,12 @@ class EditSession:
         """
         base = self._rebased(settled) if settled else self.snapshot
         changes = changes_between(base, directory)
-        if self.carried:  # edits restored from a recovery copy keep the versions they were made from
-            changes.upserts = [(r, self.carried.get(r["id"], v)) for r, v in changes.upserts]
-            changes.deletes = [(i, self.carried.get(i, v)) for i, v in changes.deletes]
+        # Edits restored from a recovery copy keep the versions they were made from, unless a person
+        # settled them against a newer one.
+        carried = {i: v for i, v in self.carried.items() if i not in {c.agency_id for c in settled}}
+        if carried:
+            changes.upserts = [(r, carried.get(r["id"], v)) for r, v in changes.upserts]
+            changes.deletes = [(i, carried.get(i, v)) for i, v in changes.deletes]
         return changes
 
     def save(self, directory: gpd.GeoDataFrame, settled: list[Conflict] = ()) -> gpd.GeoDataFrame:
@@ -144,6 +147,7 @@ class EditSession:
     def reload(self) -> gpd.GeoDataFrame:
         """Load the store again (others' saves included); returns the directory."""
         self.snapshot = self.store.load()
+        self.carried = {}
         return self.snapshot.directory
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from bsr_map.editing import change_edit, records_by_id as model_records
 from bsr_map.store.base import records_by_id
 from bsr_map.store.gpkg_store import GeoPackageStore
 from bsr_map.store.postgis_store import PostgisStore
-from bsr_map.store.session import EditSession, THEIRS
+from bsr_map.store.session import MINE, THEIRS, EditSession
 
 from tests.store.test_stores import edited, seed
 
@@ -210,6 +210,13 @@ def test_a_restored_edit_of_an_agency_changed_since_is_a_conflict(window, shared
     assert window.editing.save() is False and len(shown) == 1
     assert shown[0][0].theirs["phone"] == "+372 777 0000" and shown[0][0].mine["phone"] == "+372 999 8888"
     assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 777 0000"
+    # Settled (mine), the restored edit is saved against their version, not refused again.
+    from bsr_map.store.session import merge_record
+
+    window.editing.settle_conflicts = lambda conflicts, where: shown.append(conflicts) or {
+        AGENCY: merge_record(conflicts[0], MINE)}
+    assert window.editing.save() is True and len(shown) == 2 and warnings == []
+    assert records_by_id(PostgisStore(shared).load().directory)[AGENCY]["phone"] == "+372 999 8888"
 
 
 def test_a_recovery_copy_for_a_database_that_is_away_is_kept_for_later(window, shared, pg_server, monkeypatch,
