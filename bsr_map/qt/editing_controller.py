@@ -220,16 +220,10 @@ class EditingController(QObject):
             except StoreError as exc:
                 QMessageBox.warning(self.window, "Could not save", str(exc))
                 return False
-            count = len(saved)
-            selected = self.model.selected_id
-            # The saved directory is the store's, others' saves included; its history starts afresh.
-            self.model.set_directory(saved, session.location)
-            if selected is not None and selected in set(saved["id"]):
-                self.model.select(selected)
-            self.directory_replaced()
+            self.window.show_shared(saved)  # the store's directory, others' saves included
             discard_recovery()
             self.window._update_title()
-            self.window.statusBar().showMessage(f"Saved to {session.location} ({count} agencies).", 5000)
+            self.window.statusBar().showMessage(f"Saved to {session.location} ({len(saved)} agencies).", 5000)
             return True
         QMessageBox.warning(self.window, "Could not save", "Others keep changing the same agencies; nothing was "
                             "saved and your edits are still here. Try again in a moment.")
@@ -304,12 +298,12 @@ class EditingController(QObject):
         session = self.window.session
         if session is None:
             return None
-        key = (id(session.snapshot), tuple(sorted(session.carried.items())))
-        if getattr(self, "_base_key", None) != key:
+        made_for = getattr(self, "_base_made_for", (None, None))
+        if made_for[0] is not session.snapshot or made_for[1] != session.carried:
             # A restored edit carries the version it was made from, not the one loaded after the crash.
             versions = {**session.snapshot.versions, **session.carried}
             self._base = {i: [versions[i], fingerprint(r)] for i, r in store_records(session.snapshot.directory).items()}
-            self._base_key = key
+            self._base_made_for = (session.snapshot, dict(session.carried))
         return self._base
 
     def offer_recovery(self) -> bool:

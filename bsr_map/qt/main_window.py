@@ -429,13 +429,17 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             QMessageBox.warning(self, "Cannot reload", str(exc))
             return False
+        self.show_shared(directory)
+        self.statusBar().showMessage(f"Reloaded {self.session.location}: {len(directory)} agencies.", 5000)
+        return True
+
+    def show_shared(self, directory) -> None:
+        """Show the shared directory as the store has it now (after a reload or a save); its history starts afresh."""
         selected = self.model.selected_id
         self.model.set_directory(directory, self.session.location)
         if selected is not None and selected in set(directory["id"]):
             self.model.select(selected)
         self.editing.directory_replaced()
-        self.statusBar().showMessage(f"Reloaded {self.session.location}: {len(directory)} agencies.", 5000)
-        return True
 
     def _update_shared_actions(self) -> None:
         shared = self.session is not None

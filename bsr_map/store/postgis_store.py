@@ -25,6 +25,7 @@ from bsr_map.store.base import (
     AuditEntry, ChangeSet, Conflict, ConflictError, DeletedAgency, DirectoryStore, Snapshot, StoreError,
 )
 
+
 def _address_errors() -> tuple:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, ProgrammingError
 
@@ -167,8 +168,7 @@ def _needs_password(exc: Exception) -> bool:
 
 
 def _server_message(location: str, exc: Exception) -> str:
-    first = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"The database at {location} cannot be reached ({first})."
+    return f"The database at {location} cannot be reached ({_first_line(exc)})."
 
 
 class PostgisStore(DirectoryStore):
@@ -240,7 +240,6 @@ class PostgisStore(DirectoryStore):
     # -- reading ---------------------------------------------------------------------
     def load(self) -> Snapshot:
         """The agencies that are not deleted, ordered by id, with their versions."""
-
         with self._connection() as conn:
             self._check_schema(conn)
             return self._load(conn)
@@ -352,17 +351,17 @@ class PostgisStore(DirectoryStore):
 
     # -- connections -----------------------------------------------------------------
     def _connection(self):
-        return _Guarded(self, self._engine.connect)
+        return _Guarded(self, self._engine.connect, saving=False)
 
     def _transaction(self):
-        return _Guarded(self, self._engine.begin)
+        return _Guarded(self, self._engine.begin, saving=True)
 
 
 class _Guarded:
     """A connection or transaction whose failures say, in words, what happened and that nothing was saved."""
 
-    def __init__(self, store: PostgisStore, open_: Callable):
-        self._store, self._open, self._context = store, open_, None
+    def __init__(self, store: PostgisStore, open_: Callable, *, saving: bool):
+        self._store, self._open, self._saving, self._context = store, open_, saving, None
 
     def __enter__(self):
         from sqlalchemy.exc import DBAPIError
@@ -371,7 +370,7 @@ class _Guarded:
             self._context = self._open()
             return self._context.__enter__()
         except DBAPIError as exc:
-            if self._open == self._store._engine.begin:  # a save that could not even start
+            if self._saving:  # a save that could not even start
                 raise self._translate(exc) from None
             raise StoreError(_server_message(self._store.location, exc)) from None
 
@@ -395,7 +394,7 @@ class _Guarded:
             return StoreError(f"{_server_message(self._store.location, exc)} Nothing was saved; your edits are "
                               "still here: save again when the database is back.")
         return StoreError(f"The database at {self._store.location} refused the change "
-                          f"({str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}). Nothing was saved.")
+                          f"({_first_line(exc)}). Nothing was saved.")
 
 
 def _params(record: dict) -> dict:
