@@ -68,7 +68,7 @@ def bench_startup(repeats: int) -> list[float]:
 
 
 def bench_basemap_load(repeats: int) -> list[float]:
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
 
     def load():
         basemap = load_basemap()
@@ -91,9 +91,9 @@ def _settle(seconds: float = 0.4) -> None:
 
 
 def _window(directory, size):
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
-    from bsr_map.explore import ExploreModel
+    from bsr_map.explore.model import ExploreModel
     from bsr_map.qt.main_window import MainWindow
 
     model = ExploreModel(directory, load_taxonomy())
@@ -124,9 +124,9 @@ def bench_filter(directory, repeats: int) -> list[float]:
 
 
 def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
-    from bsr_map.explore import ExploreModel
+    from bsr_map.explore.model import ExploreModel
     from bsr_map.qt.map_canvas import MapCanvas
 
     canvas = MapCanvas(load_basemap(), ExploreModel(directory, load_taxonomy()))
@@ -154,7 +154,7 @@ def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
 
 def bench_map_export(directory, fmt: str, repeats: int, tmp: Path) -> list[float]:
     """The whole bundled directory on an A4 landscape page at 300 dpi, written to disk."""
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.map_export import export_map
     from bsr_map.export.map_page import MapPageOptions
@@ -168,7 +168,7 @@ def bench_map_export(directory, fmt: str, repeats: int, tmp: Path) -> list[float
 
 def bench_directory_exports(directory, repeats: int, tmp: Path) -> tuple[list[float], list[float]]:
     """The printed directory and the brochure pack of 50 agencies."""
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.directory_export import export_brochure, export_directory
 
@@ -220,10 +220,10 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
     import secrets
 
     from bsr_map.directory import load_taxonomy
-    from bsr_map.explore import ExploreModel
+    from bsr_map.explore.model import ExploreModel
     from bsr_map.store import changes_between, open_store
     from bsr_map.store.base import Snapshot
-    from bsr_map.store.local_server import LocalServer, find_bindir, free_port
+    from bsr_map.devtools.local_postgres import LocalServer, find_bindir, free_port
     from bsr_map.store.session import EditSession
 
     if find_bindir() is None:
@@ -268,9 +268,9 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
 
 
 def synthetic(count: int):
-    from bsr_map.basemap import load_basemap
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
-    from bsr_map.directory.synthetic import synthetic_directory
+    from bsr_map.devtools.synthetic_directory import synthetic_directory
 
     return synthetic_directory(count, load_basemap(), load_taxonomy())
 

@@ -1,3 +1,3 @@
-from bsr_map.cli import main
+from bsr_map.cli.main import main
 
 raise SystemExit(main())

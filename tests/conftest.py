@@ -15,7 +15,7 @@ os.environ.setdefault("BSR_MAP_SETTINGS_DIR", tempfile.mkdtemp(prefix="bsr-map-s
 
 import pytest  # noqa: E402
 
-from bsr_map.basemap import load_basemap  # noqa: E402
+from bsr_map.geo.basemap import load_basemap  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +30,7 @@ _NUMBERS = itertools.count()
 @pytest.fixture(scope="session")
 def pg_server():
     """A PostgreSQL + PostGIS server on loopback for this test session, with a template database."""
-    from bsr_map.store.local_server import LocalServer, free_port
+    from bsr_map.devtools.local_postgres import LocalServer, free_port
 
     folder = Path(tempfile.mkdtemp(prefix="bsr-map-pg-"))
     folder.chmod(0o755)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bsr_map.atomic import SaveError, atomic_write, backup_path
+from bsr_map.util.atomic import SaveError, atomic_write, backup_path
 
 
 def test_save_replaces_and_keeps_the_previous_version(tmp_path):
@@ -54,7 +54,7 @@ def test_read_only_folder_is_a_clear_error_and_the_old_file_stays():
     os.chmod(folder, 0o555)
     script = textwrap.dedent(f"""
         import os, sys
-        from bsr_map.atomic import SaveError, atomic_write
+        from bsr_map.util.atomic import SaveError, atomic_write
         if os.geteuid() == 0:  # root ignores permissions: save as an ordinary user instead
             os.setgid(65534); os.setuid(65534)
         try:

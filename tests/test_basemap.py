@@ -6,8 +6,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from bsr_map.basemap import LOD_LAYERS, LODS, lod_for_resolution
-from bsr_map.projection import FRAME, INSET_CRS, MAP_CRS, REGION_EXTENT, from_lonlat
+from bsr_map.geo.basemap import LOD_LAYERS, LODS, lod_for_resolution
+from bsr_map.geo.projection import FRAME, INSET_CRS, MAP_CRS, REGION_EXTENT, from_lonlat
 
 NAMED_COUNTRIES = {"DE", "DK", "EE", "FI", "LT", "LV", "PL", "SE", "NO", "RU", "BY"}
 MEMBERS = {"DE", "DK", "EE", "FI", "LT", "LV", "PL", "SE"}

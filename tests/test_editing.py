@@ -11,7 +11,7 @@ import pytest
 
 from bsr_map.directory import load_directory, load_taxonomy
 from bsr_map.directory.model import directory_records
-from bsr_map.editing import (
+from bsr_map.workspace.edits import (
     add_edit,
     change_edit,
     check_agency,
@@ -22,8 +22,8 @@ from bsr_map.editing import (
     sectors_edit,
     verify_edit,
 )
-from bsr_map.explore import ExploreModel
-from bsr_map.recovery import discard_recovery, pending_recovery, write_recovery
+from bsr_map.explore.model import ExploreModel
+from bsr_map.workspace.recovery import discard_recovery, pending_recovery, write_recovery
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_recovery_copy_is_offered_only_when_its_process_is_gone(tmp_path, monkey
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path))
     write_recovery(model.directory.iloc[:3], "/data/directory.gpkg")
     assert pending_recovery() is None  # written by this live process
-    code = ("from bsr_map.directory import load_directory; from bsr_map.recovery import write_recovery; "
+    code = ("from bsr_map.directory import load_directory; from bsr_map.workspace.recovery import write_recovery; "
             "write_recovery(load_directory().iloc[:5], '/data/directory.gpkg')")
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "BSR_MAP_SETTINGS_DIR": str(tmp_path)})
     recovery = pending_recovery()

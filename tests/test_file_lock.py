@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from bsr_map.file_lock import (
+from bsr_map.util.file_lock import (
     LockInfo,
     acquire_lock,
     is_stale,
@@ -22,7 +22,7 @@ def hold_lock_in_subprocess(path, *, exit_after: bool):
     """Start a process that takes the lock; it keeps running unless ``exit_after``."""
     code = textwrap.dedent(f"""
         import sys, time
-        from bsr_map.file_lock import acquire_lock
+        from bsr_map.util.file_lock import acquire_lock
         assert acquire_lock({str(path)!r}) is None
         print("locked", flush=True)
         if not {exit_after!r}:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bsr_map.directory import load_directory, load_taxonomy
-from bsr_map.explore import ExploreModel
-from bsr_map.filtering import SECTOR_ALL, AgencyIndex, FilterState, search_key
+from bsr_map.explore.model import ExploreModel
+from bsr_map.explore.filtering import SECTOR_ALL, AgencyIndex, FilterState, search_key
 
 
 @pytest.fixture(scope="module")

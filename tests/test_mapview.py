@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bsr_map.mapview import MIN_METRES_PER_PIXEL, home_view
-from bsr_map.projection import FRAME, REGION_EXTENT
+from bsr_map.geo.mapview import MIN_METRES_PER_PIXEL, home_view
+from bsr_map.geo.projection import FRAME, REGION_EXTENT
 
 
 def test_home_view_shows_the_whole_region():

@@ -12,13 +12,13 @@ import geopandas as gpd
 import numpy as np
 import pycountry
 
-from bsr_map.basemap import Basemap, load_basemap
+from bsr_map.geo.basemap import Basemap, load_basemap
 from bsr_map.directory.location import CountryLocator, check_locations
 from bsr_map.directory.model import make_directory
 from bsr_map.directory.readers import read_table
 from bsr_map.directory.schema import FIELD_NAMES, FIELDS, LIST_FIELDS, Problem, country_name, validate_record
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
-from bsr_map.paths import geodata_dir
+from bsr_map.util.paths import geodata_dir
 
 
 def bundled_directory_path() -> Path:

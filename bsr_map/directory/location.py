@@ -7,8 +7,8 @@ import re
 import numpy as np
 import shapely
 
-from bsr_map.basemap import Basemap
-from bsr_map.projection import FRAME, INSET_CRS, INSET_FRAME, MAP_CRS, from_lonlat
+from bsr_map.geo.basemap import Basemap
+from bsr_map.geo.projection import FRAME, INSET_CRS, INSET_FRAME, MAP_CRS, from_lonlat
 
 #: A point this close to its country's coast (in the sea on the 1:10m outline)
 #: is accepted: harbour offices sit on quays that the generalised coast misses.

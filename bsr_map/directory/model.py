@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
-from bsr_map.projection import MAP_CRS, from_lonlat, to_lonlat
+from bsr_map.geo.projection import MAP_CRS, from_lonlat, to_lonlat
 
 #: Decimal places of degrees written to files: about 0.1 m, so a projected
 #: round trip gives back the same numbers.

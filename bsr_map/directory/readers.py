@@ -310,7 +310,7 @@ def read_geojson(path: Path) -> RawTable:
     crs_name = ((data.get("crs") or {}).get("properties") or {}).get("name")
     transform = None
     if crs_name and "CRS84" not in crs_name and not crs_name.endswith(":4326"):
-        from bsr_map.projection import to_lonlat
+        from bsr_map.geo.projection import to_lonlat
 
         transform = lambda x, y: to_lonlat(x, y, crs_name)  # noqa: E731
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):

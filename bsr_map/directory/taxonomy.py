@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bsr_map.paths import resources_dir
+from bsr_map.util.paths import resources_dir
 
 
 def fold(text: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from bsr_map.atomic import atomic_write
+from bsr_map.util.atomic import atomic_write
 from bsr_map.directory.model import directory_records, lonlat_columns
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
 
@@ -105,7 +105,7 @@ def write_directory(directory: gpd.GeoDataFrame, path: str | Path, *, name: str 
     ------
     ValueError
         For an unsupported extension.
-    bsr_map.atomic.SaveError
+    bsr_map.util.atomic.SaveError
         When the file cannot be written; an existing file is left intact.
     """
     path = Path(path)

@@ -1,6 +1,6 @@
 """Exports: print-ready maps, the printed directory, the brochure pack, tables and vCards."""
 
-from bsr_map.atomic import Cancelled
+from bsr_map.util.atomic import Cancelled
 
 
 class ExportCancelled(Cancelled):

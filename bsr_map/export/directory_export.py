@@ -13,16 +13,16 @@ import geopandas as gpd
 from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 
-from bsr_map.atomic import atomic_write
-from bsr_map.basemap import Basemap
+from bsr_map.util.atomic import atomic_write
+from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.model import directory_records
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.directory.writers import write_directory
 from bsr_map.export import progress_step
 from bsr_map.export.directory_pdf import build_directory_pdf, entry_flowables, paragraph_styles
 from bsr_map.export.vcard import vcards
-from bsr_map.mapview import fit_view, home_view
-from bsr_map.projection import REGION_EXTENT
+from bsr_map.geo.mapview import fit_view, home_view
+from bsr_map.geo.projection import REGION_EXTENT
 
 DIRECTORY_FORMATS = (".pdf", ".csv", ".xlsx", ".vcf")
 #: Ground span of a brochure's locator map around its agency.
@@ -43,7 +43,7 @@ def export_directory(path: str | Path, agencies: gpd.GeoDataFrame, taxonomy: Tax
     ------
     ValueError
         For another extension.
-    bsr_map.atomic.SaveError
+    bsr_map.util.atomic.SaveError
         When the file cannot be written (an existing file stays intact).
     ExportCancelled
         When ``cancelled()`` turned true; nothing is written.
@@ -88,7 +88,7 @@ def locator_png(record: dict, basemap: Basemap, width_mm: float = 80.0, height_m
     base = draw_map(fig, basemap, view, DEFAULT_STYLE, inset=iceland)
     target = base.inset_ax if iceland else base.ax
     if iceland:
-        from bsr_map.projection import INSET_CRS, from_lonlat
+        from bsr_map.geo.projection import INSET_CRS, from_lonlat
 
         x, y = from_lonlat(record["lon"], record["lat"], INSET_CRS)
     target.scatter([x], [y], s=120, facecolors="none", edgecolors="#C0392B", linewidths=2.0, zorder=30)

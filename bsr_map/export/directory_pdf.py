@@ -42,7 +42,7 @@ from bsr_map.directory.schema import country_name
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export import progress_step
 from bsr_map.export.vcard import agency_vcard
-from bsr_map.paths import resources_dir
+from bsr_map.util.paths import resources_dir
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 FONT = "NotoSans"

@@ -8,8 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib
 
-from bsr_map.atomic import atomic_write
-from bsr_map.basemap import Basemap
+from bsr_map.util.atomic import atomic_write
+from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export import ExportCancelled, progress_step
 from bsr_map.export.map_page import MapPage, MapPageOptions, compose_map_page
@@ -58,7 +58,7 @@ def export_map(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basemap, t
     ------
     ValueError
         For an unknown extension or a resolution outside 72–600 dpi.
-    bsr_map.atomic.SaveError
+    bsr_map.util.atomic.SaveError
         When the file cannot be written (the previous file stays intact).
     """
     fmt = map_format(path)

@@ -18,13 +18,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Rectangle
 
-from bsr_map.basemap import Basemap
-from bsr_map.credits import map_attribution
+from bsr_map.geo.basemap import Basemap
+from bsr_map.export.credits import map_attribution
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export.page import BLEED_MM, MM_PER_INCH, PageSpec
 from bsr_map.export.scale import ground_metres_per_map_metre, nice_distance_km, north_angle_deg
-from bsr_map.mapview import MapView, fit_view, home_view
-from bsr_map.projection import REGION_EXTENT
+from bsr_map.geo.mapview import MapView, fit_view, home_view
+from bsr_map.geo.projection import REGION_EXTENT
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies, legend_entries
 from bsr_map.render.draw_map import MapArtists, draw_land, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bsr_map.projection import ground_distance_m, to_lonlat
+from bsr_map.geo.projection import ground_distance_m, to_lonlat
 
 _NICE = (1, 2, 2.5, 5)
 
@@ -35,7 +35,7 @@ def nice_distance_km(max_km: float) -> float:
 
 def north_angle_deg(cx: float, cy: float) -> float:
     """Angle of true north at ``(cx, cy)``, in degrees anticlockwise from the map's up."""
-    from bsr_map.projection import from_lonlat
+    from bsr_map.geo.projection import from_lonlat
 
     lon, lat = to_lonlat(cx, cy)
     nx, ny = from_lonlat(lon, min(lat + 0.2, 89.9))

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.editing import Checked, check_agency
-from bsr_map.explore import ExploreModel
+from bsr_map.workspace.edits import Checked, check_agency
+from bsr_map.explore.model import ExploreModel
 
 TEXT_FIELDS = ("id", "name", "local_name", "region", "city", "street_address", "postcode", "website", "email",
                "phone", "last_verified", "source")

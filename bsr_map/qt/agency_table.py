@@ -6,8 +6,8 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from bsr_map.explore import ExploreModel
-from bsr_map.filtering import search_key
+from bsr_map.explore.model import ExploreModel
+from bsr_map.explore.filtering import search_key
 from bsr_map.directory.schema import country_name
 from bsr_map.qt.filter_panel import swatch
 

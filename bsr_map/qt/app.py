@@ -8,12 +8,12 @@ import traceback
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from bsr_map.basemap import load_basemap
+from bsr_map.geo.basemap import load_basemap
 from bsr_map.directory import load_directory, load_taxonomy
 from bsr_map.directory.importing import bundled_directory_path
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.main_window import APP_TITLE, MainWindow
-from bsr_map.startup import seconds_since_start
+from bsr_map.util.startup import seconds_since_start
 
 
 def _show_unexpected_error(exc_type, exc, tb) -> None:

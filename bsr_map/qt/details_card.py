@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 from bsr_map.directory.schema import country_name
 
 PLACEHOLDER = "<p style='color:#777'>Select an agency on the map or in the table to see its details.</p>"

@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from bsr_map.atomic import SaveError
+from bsr_map.util.atomic import SaveError
 from bsr_map.directory.importing import bundled_directory_path
 from bsr_map.directory.writers import write_directory
-from bsr_map.editing import (
+from bsr_map.workspace.edits import (
     Edit,
     add_edit,
     change_edit,
@@ -22,8 +22,8 @@ from bsr_map.editing import (
     sectors_edit,
     verify_edit,
 )
-from bsr_map.file_lock import acquire_lock, release_lock
-from bsr_map.recovery import discard_recovery, pending_recovery, write_recovery
+from bsr_map.util.file_lock import acquire_lock, release_lock
+from bsr_map.workspace.recovery import discard_recovery, pending_recovery, write_recovery
 
 #: Unsaved edits are written aside this often (the issue asks for at least every minute).
 RECOVERY_INTERVAL_MS = 30_000
@@ -336,7 +336,7 @@ class EditingController(QObject):
         shows the conflict. When the database cannot be reached, the copy is kept for a later start.
         """
         from bsr_map.directory import read_directory
-        from bsr_map.recovery import set_aside
+        from bsr_map.workspace.recovery import set_aside
         from bsr_map.store import fingerprint
         from bsr_map.store.base import records_by_id as store_records
 

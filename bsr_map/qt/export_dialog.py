@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bsr_map.basemap import Basemap
-from bsr_map.explore import ExploreModel
+from bsr_map.geo.basemap import Basemap
+from bsr_map.explore.model import ExploreModel
 from bsr_map.export.map_export import MAX_DPI, MIN_DPI, ExportCancelled, export_map
 from bsr_map.export.map_page import MapPageOptions, compose_map_page
 from bsr_map.export.page import PAGE_SIZES_MM, page_spec
-from bsr_map.filter_args import describe_filters
+from bsr_map.explore.describe import describe_filters
 from bsr_map.qt.workers import Job
 
 LANGUAGES = [("English", "en"), ("Local languages", "local"), ("German", "de"), ("Polish", "pl"),

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.explore import ExploreModel
-from bsr_map.filtering import SECTOR_ALL, SECTOR_ANY
+from bsr_map.explore.model import ExploreModel
+from bsr_map.explore.filtering import SECTOR_ALL, SECTOR_ANY
 from bsr_map.qt.symbols import marker_pixmap
 
 

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map import __version__
-from bsr_map.atomic import SaveError
-from bsr_map.basemap import Basemap
-from bsr_map.credits import CREDITS
+from bsr_map.util.atomic import SaveError
+from bsr_map.geo.basemap import Basemap
+from bsr_map.export.credits import CREDITS
 from bsr_map.directory import DirectoryReadError, read_directory
 from bsr_map.directory.readers import SPATIAL_SUFFIXES, TABULAR_SUFFIXES
-from bsr_map.explore import ExploreModel
-from bsr_map.filtering import FilterState
+from bsr_map.explore.model import ExploreModel
+from bsr_map.explore.filtering import FilterState
 from bsr_map.qt.agency_table import AgencyTable
 from bsr_map.qt.details_card import DetailsCard
 from bsr_map.qt.filter_panel import FilterPanel
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
 
     def save_selected_vcard(self, path: str | Path) -> bool:
         """Write the selected agency's vCard 4.0 card to ``path``; report failures in a dialog."""
-        from bsr_map.atomic import SaveError
+        from bsr_map.util.atomic import SaveError
         from bsr_map.export.directory_export import export_directory
 
         row = self.model.directory.iloc[[self.model.row_of(self.model.selected_id)]]
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
 
         from bsr_map.export import ExportCancelled
         from bsr_map.export.directory_export import export_brochure, export_directory
-        from bsr_map.filter_args import describe_filters
+        from bsr_map.explore.describe import describe_filters
         from bsr_map.qt.workers import Job
 
         agencies, taxonomy, basemap = self.model.filtered, self.model.taxonomy, self.canvas.basemap

@@ -20,11 +20,11 @@ from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QTimer, QV
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSwipeGesture, QToolTip, QWidget
 
-from bsr_map.basemap import Basemap
-from bsr_map.explore import ExploreModel
-from bsr_map.mapview import MapView, fit_view, home_view
+from bsr_map.geo.basemap import Basemap
+from bsr_map.explore.model import ExploreModel
+from bsr_map.geo.mapview import MapView, fit_view, home_view
 from bsr_map.qt.map_legend import MapLegend
-from bsr_map.projection import INSET_CRS, INSET_FRAME, to_lonlat
+from bsr_map.geo.projection import INSET_CRS, INSET_FRAME, to_lonlat
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies
 from bsr_map.render.draw_map import MapArtists, clear_map_frame, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.symbols import marker_pixmap
 from bsr_map.render.agency_layer import LegendEntry, legend_entries
 

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bsr_map.basemap import Basemap
+from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.explore import ExploreModel
-from bsr_map.filtering import FilterState
-from bsr_map.mapview import home_view
+from bsr_map.explore.model import ExploreModel
+from bsr_map.explore.filtering import FilterState
+from bsr_map.geo.mapview import home_view
 from bsr_map.qt.map_canvas import MapCanvas
 
 #: Touch targets at least this tall (the usual guideline is 44 px).

@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.projection import INSET_CRS, MAP_CRS, to_lonlat, from_lonlat
+from bsr_map.geo.projection import INSET_CRS, MAP_CRS, to_lonlat, from_lonlat
 from bsr_map.render.basemap_labels import add_halo
 from bsr_map.render.labels import LabelPlacer
 from bsr_map.render.point_symbols import add_points

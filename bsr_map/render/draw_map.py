@@ -15,9 +15,9 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from bsr_map.basemap import Basemap, lod_for_resolution
-from bsr_map.mapview import MapView, home_view
-from bsr_map.projection import INSET_FRAME
+from bsr_map.geo.basemap import Basemap, lod_for_resolution
+from bsr_map.geo.mapview import MapView, home_view
+from bsr_map.geo.projection import INSET_FRAME
 from bsr_map.render.geometry_paths import line_path, polygon_paths
 from bsr_map.render.basemap_labels import add_halo, capital_markers, draw_basemap_labels, label_name, spaced_caps
 from bsr_map.render.labels import LabelPlacer

@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
 
-from bsr_map.paths import resources_dir
+from bsr_map.util.paths import resources_dir
 
 FONT_FAMILY = "Noto Sans"
 #: Families tried in order for every glyph: Noto Sans covers Latin, Greek and

@@ -19,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from bsr_map.atomic import SaveError, atomic_write
+from bsr_map.util.atomic import SaveError, atomic_write
 from bsr_map.directory.importing import DirectoryError, read_directory
 from bsr_map.directory.readers import DirectoryReadError
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS

@@ -20,7 +20,7 @@ import pandas as pd
 from bsr_map.store.base import (
     ChangeSet, Conflict, ConflictError, DirectoryStore, Snapshot, StoreError, fingerprint, records_by_id,
 )
-from bsr_map.atomic import SaveError
+from bsr_map.util.atomic import SaveError
 from bsr_map.store.gpkg_store import GeoPackageStore, current_user
 
 SYNC_LAYER = "bsr_map_sync"
@@ -58,7 +58,7 @@ def take_offline(store: DirectoryStore, path: str | Path, agency_ids: list[str] 
 def _write_copy(path: Path, snapshot: Snapshot, source: str) -> None:
     import pyogrio
 
-    from bsr_map.atomic import atomic_write
+    from bsr_map.util.atomic import atomic_write
     from bsr_map.directory.writers import _write_gpkg
 
     records = records_by_id(snapshot.directory)

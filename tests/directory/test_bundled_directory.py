@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bsr_map.basemap import load_basemap
+from bsr_map.geo.basemap import load_basemap
 from bsr_map.directory import bundled_directory_path, read_directory, write_directory
 from bsr_map.directory.location import CountryLocator
 from bsr_map.directory.model import directory_records

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from bsr_map.export.map_export import ExportCancelled, export_map
 from bsr_map.export.map_page import MapPageOptions
 from bsr_map.export.page import PAGE_SIZES_MM, page_spec
-from bsr_map.projection import from_lonlat
+from bsr_map.geo.projection import from_lonlat
 
 PT_PER_MM = 72 / 25.4
 

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from bsr_map.directory import bundled_directory_path, load_directory, load_taxonomy
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.main_window import MainWindow
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
 from bsr_map.directory import read_directory, write_directory
 from bsr_map.directory.model import directory_records
-from bsr_map.file_lock import acquire_lock
+from bsr_map.util.file_lock import acquire_lock
 
 
 def filled_form(window, **values):
@@ -84,7 +84,7 @@ def test_click_on_the_map_moves_the_selected_agency(window, qtbot):
     window.model.select("fi-businessoulu")
     window.editing.place_action.trigger()
     canvas = window.canvas
-    from bsr_map.projection import from_lonlat
+    from bsr_map.geo.projection import from_lonlat
 
     x, y = from_lonlat(25.75, 62.24)  # Jyväskylä
     px, py = canvas.view.to_pixel(x, y)
@@ -133,10 +133,10 @@ def test_a_killed_instance_s_edits_are_offered_back(tmp_path, qtbot, basemap, mo
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from bsr_map.basemap import load_basemap
+        from bsr_map.geo.basemap import load_basemap
         from bsr_map.directory import load_directory, load_taxonomy
-        from bsr_map.editing import delete_edit, records_by_id
-        from bsr_map.explore import ExploreModel
+        from bsr_map.workspace.edits import delete_edit, records_by_id
+        from bsr_map.explore.model import ExploreModel
         from bsr_map.qt.main_window import MainWindow
         model = ExploreModel(load_directory(), load_taxonomy())
         window = MainWindow(load_basemap(), model)
@@ -171,7 +171,7 @@ def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_dire
     path = write_directory(bundled_directory.iloc[:3], tmp_path / "shared.gpkg")
     holder_script = textwrap.dedent(f"""
         import time
-        from bsr_map.file_lock import acquire_lock
+        from bsr_map.util.file_lock import acquire_lock
         assert acquire_lock({str(path)!r}) is None
         print("locked", flush=True)
         time.sleep(60)
@@ -190,7 +190,7 @@ def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_dire
 
 
 def test_editing_keeps_the_primary_sector_first(window):
-    from bsr_map.editing import records_by_id
+    from bsr_map.workspace.edits import records_by_id
 
     (record,) = records_by_id(window.model, ["pl-investgda"])
     assert record["sectors"][0] == "business_services"

@@ -119,7 +119,7 @@ def test_filters_and_recent_files_are_remembered(qtbot, basemap, model, window, 
     assert window.open_directory(path)
     window.close()
     from bsr_map.directory import load_taxonomy
-    from bsr_map.explore import ExploreModel
+    from bsr_map.explore.model import ExploreModel
     from bsr_map.qt.main_window import MainWindow
 
     fresh = ExploreModel(bundled_directory, load_taxonomy())  # nothing filtered until settings are restored
@@ -188,7 +188,7 @@ def test_table_sorts_by_any_column_both_ways(window):
     model = table.model()
     table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # City
     cities = [model.index(r, 3).data() for r in range(model.rowCount())]
-    from bsr_map.filtering import search_key
+    from bsr_map.explore.filtering import search_key
 
     assert cities == sorted(cities, key=search_key)
     table.sortByColumn(0, Qt.SortOrder.DescendingOrder)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 
-from bsr_map.mapview import home_view
+from bsr_map.geo.mapview import home_view
 from bsr_map.render.style import DEFAULT_STYLE
 
 
@@ -60,7 +60,7 @@ def test_drag_pans_and_redraws_on_release(window, qtbot):
 
 def test_status_bar_shows_cursor_position_in_degrees(window, qtbot):
     canvas = window.canvas
-    from bsr_map.projection import from_lonlat
+    from bsr_map.geo.projection import from_lonlat
 
     x, y = from_lonlat(24.94, 60.17)  # Helsinki
     px, py = canvas.view.to_pixel(x, y)

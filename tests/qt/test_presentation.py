@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QPushButton
 
 from bsr_map.directory import load_taxonomy
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.presentation import PresentationWindow, pin_hash
 
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from bsr_map.directory.model import directory_from_records
-from bsr_map.editing import change_edit, records_by_id as model_records
+from bsr_map.workspace.edits import change_edit, records_by_id as model_records
 from bsr_map.store.base import records_by_id
 from bsr_map.store.gpkg_store import GeoPackageStore
 from bsr_map.store.postgis_store import PostgisStore
@@ -145,7 +145,7 @@ def test_a_file_that_is_not_an_offline_copy_is_refused_by_name(window, shared, t
 
 
 def test_deleted_agencies_are_listed_with_who_and_when_and_restored(window, shared, warnings):
-    from bsr_map.editing import delete_edit
+    from bsr_map.workspace.edits import delete_edit
     from bsr_map.qt.deleted_dialog import DeletedAgenciesDialog
 
     window.open_directory(shared)
@@ -174,7 +174,7 @@ def crash_with_edit(window, monkeypatch):
     window.close_session()
     window.model.set_directory(window.model.directory.iloc[:0])
     window.editing.directory_replaced()
-    monkeypatch.setattr("bsr_map.recovery._alive", lambda pid: False)  # as if the writing process had died
+    monkeypatch.setattr("bsr_map.workspace.recovery._alive", lambda pid: False)  # as if the writing process had died
 
 
 def test_unsaved_edits_to_a_shared_directory_come_back_after_a_crash(window, shared, monkeypatch, warnings):
@@ -221,7 +221,7 @@ def test_a_restored_edit_of_an_agency_changed_since_is_a_conflict(window, shared
 
 def test_a_recovery_copy_for_a_database_that_is_away_is_kept_for_later(window, shared, pg_server, monkeypatch,
                                                                        warnings):
-    from bsr_map.recovery import pending_recovery
+    from bsr_map.workspace.recovery import pending_recovery
 
     window.open_directory(shared)
     edit_in_window(window, AGENCY, phone="+372 999 8888")
@@ -309,7 +309,7 @@ def test_a_server_that_goes_away_in_the_middle_of_a_save(window, shared, pg_serv
     window.open_directory(shared)
     edit_in_window(window, AGENCY, phone="+372 111 2222")
     record, = model_records(window.model, ["ee-tehnopol"])
-    from bsr_map.editing import delete_edit
+    from bsr_map.workspace.edits import delete_edit
 
     window.editing.push(delete_edit([record]))
     store, apply = window.session.store, window.session.store.apply

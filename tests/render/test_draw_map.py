@@ -7,7 +7,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bsr_map.mapview import home_view
+from bsr_map.geo.mapview import home_view
 from bsr_map.render.draw_map import draw_map
 from bsr_map.render.style import DEFAULT_STYLE
 
@@ -67,7 +67,7 @@ def test_labels_never_overlap(basemap):
 def test_zoomed_in_view_uses_finer_detail_and_more_cities(basemap):
     _, overview, _ = render(basemap, 1600, 1000)
     near_gdansk = home_view(1600, 1000).zoomed(6)
-    from bsr_map.projection import from_lonlat
+    from bsr_map.geo.projection import from_lonlat
 
     x, y = from_lonlat(18.65, 54.35)
     from dataclasses import replace

@@ -149,7 +149,7 @@ def test_a_change_made_while_the_person_chose_stops_the_merge(open_session, bund
 
 
 def test_a_copy_that_cannot_be_refreshed_after_a_merge_is_reported(open_session, bundled, tmp_path, monkeypatch):
-    from bsr_map.atomic import SaveError
+    from bsr_map.util.atomic import SaveError
     from bsr_map.store import offline
     from bsr_map.store.gpkg_store import GeoPackageStore
 

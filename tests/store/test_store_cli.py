@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from bsr_map.cli import main
+from bsr_map.cli.main import main
 from bsr_map.store.base import records_by_id
 from bsr_map.store.gpkg_store import GeoPackageStore
 from bsr_map.store.offline import offline_changes

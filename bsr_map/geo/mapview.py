@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bsr_map.projection import FRAME, REGION_EXTENT
+from bsr_map.geo.projection import FRAME, REGION_EXTENT
 
 #: Closest zoom: metres per pixel (about a city district on screen).
 MIN_METRES_PER_PIXEL = 20.0

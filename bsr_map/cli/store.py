@@ -58,7 +58,7 @@ def read_location(source):
 
 def add_parsers(actions) -> None:
     """Register the store's actions on the ``directory`` subcommand's subparsers."""
-    from bsr_map.filter_args import add_filter_arguments
+    from bsr_map.cli.filter_args import add_filter_arguments
 
     init = actions.add_parser("init-db", help="create the directory's tables in a PostGIS database")
     init.add_argument("url", help="postgresql://user@host:port/database (password from PGPASSWORD, .pgpass "
@@ -123,8 +123,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "take-offline":
         from bsr_map.directory import load_taxonomy
-        from bsr_map.filter_args import filter_state_from_args
-        from bsr_map.filtering import AgencyIndex
+        from bsr_map.cli.filter_args import filter_state_from_args
+        from bsr_map.explore.filtering import AgencyIndex
         from bsr_map.store.offline import take_offline
 
         if args.output.suffix.lower() != ".gpkg":

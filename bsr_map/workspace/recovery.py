@@ -16,7 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from bsr_map.atomic import atomic_write
+from bsr_map.util.atomic import atomic_write
 from bsr_map.directory.writers import write_directory
 
 

@@ -1,6 +1,6 @@
 """Load the bundled basemap: countries, borders, lakes, cities and seas.
 
-The basemap is a GeoPackage built by :mod:`bsr_map.geodata.build`. Every
+The basemap is a GeoPackage built by :mod:`bsr_map.devtools.build_geodata`. Every
 polygon and line layer exists at several levels of detail (LODs); the screen
 draws the coarsest one whose simplification tolerance is still below a pixel.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from bsr_map.paths import geodata_dir
+from bsr_map.util.paths import geodata_dir
 
 #: Level-of-detail name -> simplification tolerance in metres (0 = full 1:10m).
 LODS: dict[str, float] = {"full": 0.0, "250m": 250.0, "1km": 1000.0, "2500m": 2500.0}
@@ -112,7 +112,7 @@ def load_basemap(path: str | Path | None = None) -> Basemap:
     path = Path(path) if path is not None else default_basemap_path()
     if not path.is_file():
         raise FileNotFoundError(
-            f"Basemap not found: {path}. Rebuild it with 'python -m bsr_map.geodata.build'."
+            f"Basemap not found: {path}. Rebuild it with 'python -m bsr_map.devtools.build_geodata'."
         )
     basemap = Basemap(path)
     present = {name for name, _ in pyogrio.list_layers(path)}

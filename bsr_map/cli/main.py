@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bsr_map.directory import commands as directory_commands
-from bsr_map.export import commands as export_commands
+from bsr_map.cli import directory as directory_commands
+from bsr_map.cli import export as export_commands
 
 
 def _size(text: str) -> tuple[int, int]:

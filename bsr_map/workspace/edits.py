@@ -14,7 +14,7 @@ from bsr_map.directory.importing import _default_locator, country_names
 from bsr_map.directory.location import check_location
 from bsr_map.directory.model import directory_from_records, directory_records
 from bsr_map.directory.schema import Problem, validate_record
-from bsr_map.explore import ExploreModel
+from bsr_map.explore.model import ExploreModel
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The ``bsr-map directory`` subcommands: validate, import, export, and the shared store's (see :mod:`bsr_map.store.commands`)."""
+"""The ``bsr-map directory`` subcommands: validate, import, export, and the shared store's (see :mod:`bsr_map.cli.store`)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
     export = actions.add_parser("export", help="export the directory (.gpkg, .geojson, .csv, .xlsx)")
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--directory", help="directory file or postgresql:// URL to export (default: the bundled one)")
-    from bsr_map.store.commands import add_parsers
+    from bsr_map.cli.store import add_parsers
 
     add_parsers(actions)
 
@@ -47,13 +47,13 @@ def _check_output(path: Path) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run a parsed ``directory`` command; return the exit status."""
-    from bsr_map.store import commands as store_commands
+    from bsr_map.cli import store as store_commands
 
     if args.action in store_commands.ACTIONS:
         return store_commands.run(args)
-    from bsr_map.atomic import SaveError
+    from bsr_map.util.atomic import SaveError
     from bsr_map.directory import DirectoryReadError, bundled_directory_path, write_directory
-    from bsr_map.store.commands import read_location
+    from bsr_map.cli.store import read_location
 
     output = getattr(args, "output", None)
     if output is not None and (message := _check_output(output)):

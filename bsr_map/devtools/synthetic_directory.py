@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from bsr_map.basemap import Basemap
+from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.projection import FRAME, MAP_CRS
+from bsr_map.geo.projection import FRAME, MAP_CRS
 
 _WORDS = ("Invest", "Business", "Region", "Development", "Science Park", "Growth", "Partners", "Gateway", "Hub",
           "Agency", "Capacity", "Innovation", "Valley", "Harbour", "Zone")

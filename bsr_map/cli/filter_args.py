@@ -2,7 +2,7 @@
 
 ``--countries``, ``--sectors``, ``--types`` and ``--search`` mean the same in
 ``export-map``, ``export-directory`` and ``export-brochure``: they build the
-same :class:`~bsr_map.filtering.FilterState` as the filter panel.
+same :class:`~bsr_map.explore.filtering.FilterState` as the filter panel.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_code, country_name
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.filtering import SECTOR_ALL, SECTOR_ANY, FilterState
+from bsr_map.explore.filtering import SECTOR_ALL, SECTOR_ANY, FilterState
 
 
 class OptionError(Exception):
@@ -58,22 +58,3 @@ def filter_state_from_args(args: argparse.Namespace, taxonomy: Taxonomy) -> Filt
         resolve("--types", "type", args.types, taxonomy.agency_types.code_for, taxonomy.agency_types.codes),
         args.search or "",
     )
-
-
-def describe_filters(state: FilterState, taxonomy: Taxonomy, count: int) -> str:
-    """A one-line description of a filter, for subtitles and headers.
-
-    Examples: "All 67 agencies", "Finland, Estonia · ICT & digital · 9 agencies".
-    """
-    parts = []
-    if state.countries:
-        parts.append(", ".join(sorted(country_name(c) for c in state.countries)))
-    if state.sectors:
-        joiner = " and " if state.sector_mode == SECTOR_ALL else " or "
-        parts.append(joiner.join(taxonomy.sectors.label(c) for c in taxonomy.sectors.codes if c in state.sectors))
-    if state.types:
-        parts.append(", ".join(taxonomy.agency_types.label(t) for t in taxonomy.agency_types.codes if t in state.types))
-    if state.text.strip():
-        parts.append(f"“{state.text.strip()}”")
-    noun = "agency" if count == 1 else "agencies"
-    return " · ".join(parts + [f"{count} {noun}"]) if parts else f"All {count} {noun}"

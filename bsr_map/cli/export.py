@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bsr_map.filter_args import OptionError, add_filter_arguments
+from bsr_map.cli.filter_args import OptionError, add_filter_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -52,11 +52,11 @@ def add_directory_parsers(sub) -> None:
 
 def run_directory(args: argparse.Namespace) -> int:
     """Run ``export-directory`` or ``export-brochure``; return the exit status."""
-    from bsr_map.atomic import SaveError
-    from bsr_map.basemap import load_basemap
+    from bsr_map.util.atomic import SaveError
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.directory_export import DIRECTORY_FORMATS, export_brochure, export_directory
-    from bsr_map.filter_args import describe_filters
+    from bsr_map.explore.describe import describe_filters
 
     taxonomy = load_taxonomy()
     brochure = args.command == "export-brochure"
@@ -118,11 +118,11 @@ def load_filtered(args, taxonomy):
     Returns (agencies, state, source name, latest verification date).
     """
     from bsr_map.directory import DirectoryReadError, bundled_directory_path
-    from bsr_map.filter_args import filter_state_from_args
-    from bsr_map.filtering import AgencyIndex
+    from bsr_map.cli.filter_args import filter_state_from_args
+    from bsr_map.explore.filtering import AgencyIndex
 
     state = filter_state_from_args(args, taxonomy)
-    from bsr_map.store.commands import read_location
+    from bsr_map.cli.store import read_location
 
     source = args.directory or bundled_directory_path()
     try:
@@ -144,12 +144,12 @@ def load_filtered(args, taxonomy):
 
 def run(args: argparse.Namespace) -> int:
     """Run ``export-map``; return the exit status."""
-    from bsr_map.atomic import SaveError
-    from bsr_map.basemap import load_basemap
+    from bsr_map.util.atomic import SaveError
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.map_export import MAX_DPI, MIN_DPI, export_map
     from bsr_map.export.map_page import MapPageOptions
-    from bsr_map.filter_args import describe_filters
+    from bsr_map.explore.describe import describe_filters
     from bsr_map.render.draw_map import LABEL_LANGUAGES
 
     taxonomy = load_taxonomy()

@@ -1,6 +1,6 @@
 """A local PostgreSQL + PostGIS server for trying the shared directory (and for the tests).
 
-``./run-postgis`` (``python -m bsr_map.store.local_server``) creates a
+``./run-postgis`` (``python -m bsr_map.devtools.local_postgres``) creates a
 database cluster in the user's data folder, starts it on 127.0.0.1, creates a
 ``bsr_map`` role with a random password (written to ``~/.pgpass``, never
 printed), a ``bsr_map`` database with the directory schema and the bundled
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=5433)
     parser.add_argument("--stop", action="store_true", help="stop the local server")
     args = parser.parse_args(argv)
-    from bsr_map.recovery import user_data_dir
+    from bsr_map.workspace.recovery import user_data_dir
 
     # As root the server runs as "postgres", which cannot enter root's home.
     folder = Path("/var/tmp/bsr-map-postgres") if os.geteuid() == 0 else user_data_dir() / "postgres"

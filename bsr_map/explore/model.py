@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from bsr_map.directory.taxonomy import Taxonomy
-from bsr_map.events import Event
-from bsr_map.filtering import AgencyIndex, FilterState
+from bsr_map.util.events import Event
+from bsr_map.explore.filtering import AgencyIndex, FilterState
 
 
 class ExploreModel:

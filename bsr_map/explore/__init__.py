@@ -1,0 +1,1 @@
+"""Exploring the directory: filter state, the fast filter index, the filtered model."""

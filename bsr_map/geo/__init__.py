@@ -1,0 +1,1 @@
+"""Geography: the map projection, the map view and the bundled basemap."""

@@ -1,0 +1,1 @@
+"""Building blocks with no knowledge of agencies or maps: atomic writes, locks, events, paths."""
