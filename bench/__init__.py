@@ -1,0 +1,1 @@
+"""The benchmark suite: ``./run-bench`` (see README, Performance)."""

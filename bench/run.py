@@ -59,8 +59,14 @@ def bench_startup(repeats: int) -> list[float]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BSR_MAP_SETTINGS_DIR=str(ROOT / "bench" / "results"))
     runs = []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-m", "bsr_map", "gui", "--quit-after-first-paint"],
-                             capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-m", "bsr_map", "gui", "--quit-after-first-paint"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            cwd=ROOT,
+        )
         if out.returncode != 0:
             raise RuntimeError(out.stderr)
         runs.append(float(out.stdout.strip().splitlines()[-1]))
@@ -91,9 +97,9 @@ def _settle(seconds: float = 0.4) -> None:
 
 
 def _window(directory, size):
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.explore.model import ExploreModel
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.qt.main_window import MainWindow
 
     model = ExploreModel(directory, load_taxonomy())
@@ -124,9 +130,9 @@ def bench_filter(directory, repeats: int) -> list[float]:
 
 
 def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.explore.model import ExploreModel
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.qt.map_canvas import MapCanvas
 
     canvas = MapCanvas(load_basemap(), ExploreModel(directory, load_taxonomy()))
@@ -154,29 +160,35 @@ def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
 
 def bench_map_export(directory, fmt: str, repeats: int, tmp: Path) -> list[float]:
     """The whole bundled directory on an A4 landscape page at 300 dpi, written to disk."""
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.map_export import export_map
     from bsr_map.export.map_page import MapPageOptions
     from bsr_map.export.page import page_spec
+    from bsr_map.geo.basemap import load_basemap
 
     basemap, taxonomy = load_basemap(), load_taxonomy()
-    options = MapPageOptions(page_spec("A4", "landscape"), dpi=300, subtitle="All agencies",
-                             directory_source="bsr-map bundled directory", directory_date="2026-11-21")
+    options = MapPageOptions(
+        page_spec("A4", "landscape"),
+        dpi=300,
+        subtitle="All agencies",
+        directory_source="bsr-map bundled directory",
+        directory_date="2026-11-21",
+    )
     return measure(lambda: export_map(tmp / f"map.{fmt}", directory, basemap, taxonomy, options), repeats)
 
 
 def bench_directory_exports(directory, repeats: int, tmp: Path) -> tuple[list[float], list[float]]:
     """The printed directory and the brochure pack of 50 agencies."""
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
     from bsr_map.export.directory_export import export_brochure, export_directory
+    from bsr_map.geo.basemap import load_basemap
 
     basemap, taxonomy = load_basemap(), load_taxonomy()
     fifty = directory.iloc[:50]
     pdf = measure(lambda: export_directory(tmp / "directory.pdf", fifty, taxonomy), repeats)
-    brochure = measure(lambda: export_brochure(tmp / "brochure.pdf", fifty, basemap, taxonomy),
-                       max(1, min(repeats, 3)), warmup=0)
+    brochure = measure(
+        lambda: export_brochure(tmp / "brochure.pdf", fifty, basemap, taxonomy), max(1, min(repeats, 3)), warmup=0
+    )
     return pdf, brochure
 
 
@@ -219,11 +231,11 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
     """
     import secrets
 
+    from bsr_map.devtools.local_postgres import LocalServer, find_bindir, free_port
     from bsr_map.directory import load_taxonomy
     from bsr_map.explore.model import ExploreModel
     from bsr_map.store import changes_between, open_store
     from bsr_map.store.base import Snapshot
-    from bsr_map.devtools.local_postgres import LocalServer, find_bindir, free_port
     from bsr_map.store.session import EditSession
 
     if find_bindir() is None:
@@ -268,16 +280,23 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
 
 
 def synthetic(count: int):
-    from bsr_map.geo.basemap import load_basemap
-    from bsr_map.directory import load_taxonomy
     from bsr_map.devtools.synthetic_directory import synthetic_directory
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.geo.basemap import load_basemap
 
     return synthetic_directory(count, load_basemap(), load_taxonomy())
 
 
 def summarise(name: str, values: list[float], unit: str = "s") -> dict:
-    return {"name": name, "median": statistics.median(values), "min": min(values), "max": max(values),
-            "runs": len(values), "unit": unit, "budget": BUDGETS.get(name)}
+    return {
+        "name": name,
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "runs": len(values),
+        "unit": unit,
+        "budget": BUDGETS.get(name),
+    }
 
 
 GROUPS = ("startup", "basemap", "filter", "gesture", "export", "directory", "store", "memory")
@@ -287,8 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="small sizes, one run each (for CI)")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
-    parser.add_argument("--only", nargs="+", choices=GROUPS, metavar="GROUP",
-                        help=f"run only these groups of benchmarks ({', '.join(GROUPS)})")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=GROUPS,
+        metavar="GROUP",
+        help=f"run only these groups of benchmarks ({', '.join(GROUPS)})",
+    )
     args = parser.parse_args(argv)
     groups = set(args.only or GROUPS)
 
@@ -318,8 +342,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append(summarise("redraw after a gesture, 1600x1000", redraws))
         if "export" in groups:
             for fmt in ("png", "pdf"):
-                results.append(summarise(f"map export A4 300 dpi, {fmt.upper()}",
-                                         bench_map_export(bundled, fmt, repeats, Path(tmp))))
+                results.append(
+                    summarise(
+                        f"map export A4 300 dpi, {fmt.upper()}", bench_map_export(bundled, fmt, repeats, Path(tmp))
+                    )
+                )
         if "directory" in groups:
             pdf, brochure = bench_directory_exports(bundled, repeats, Path(tmp))
             results.append(summarise("directory PDF, 50 agencies", pdf))
@@ -327,8 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         if "store" in groups:
             shared = bench_shared_store(200 if args.smoke else 10_000, 1 if args.smoke else 5, Path(tmp))
             if shared is None:
-                print("store: PostgreSQL is not installed (./run-tests installs it); the shared-store figures "
-                      "are left out", file=sys.stderr)
+                print(
+                    "store: PostgreSQL is not installed (./run-tests installs it); the shared-store figures "
+                    "are left out",
+                    file=sys.stderr,
+                )
             else:
                 size = "200" if args.smoke else "10,000"
                 gpkg_result = summarise(f"open + filter {size} agencies, GeoPackage store", shared[0])
@@ -338,19 +368,28 @@ def main(argv: list[str] | None = None) -> int:
         if "memory" in groups:
             results.append(summarise("peak memory, GUI with bundled directory (MB)", [bench_memory(None)], "MB"))
             huge_file = write_directory(synthetic(huge), Path(tmp) / "synthetic.gpkg")
-            results.append(summarise(f"peak memory, GUI with {huge:,} agencies (MB)", [bench_memory(huge_file)],
-                                     "MB"))
+            results.append(summarise(f"peak memory, GUI with {huge:,} agencies (MB)", [bench_memory(huge_file)], "MB"))
 
     print(f"{'benchmark':48} {'median':>9} {'min':>9} {'max':>9} {'budget':>8}  runs")
     for r in results:
         scale, unit = (1000.0, "ms") if r["unit"] == "s" and r["median"] < 1 else (1.0, r["unit"])
-        budget = "" if r["budget"] is None else (f"{r['budget'] * scale:.4g}{unit}" if r["unit"] == "s"
-                                                  else f"{r['budget']:g}{unit}")
+        budget = (
+            ""
+            if r["budget"] is None
+            else (f"{r['budget'] * scale:.4g}{unit}" if r["unit"] == "s" else f"{r['budget']:g}{unit}")
+        )
         flag = " OVER" if r["budget"] is not None and r["median"] > r["budget"] else ""
-        print(f"{r['name']:48} {r['median'] * scale:8.1f}{unit:>1} {r['min'] * scale:8.1f} {r['max'] * scale:8.1f} "
-              f"{budget:>8}  {r['runs']}{flag}")
-    report = {"date": dt.date.today().isoformat(), "machine": f"{platform.node()} {platform.machine()}, "
-              f"{os.cpu_count()} cores, Python {platform.python_version()}", "smoke": args.smoke, "results": results}
+        print(
+            f"{r['name']:48} {r['median'] * scale:8.1f}{unit:>1} {r['min'] * scale:8.1f} {r['max'] * scale:8.1f} "
+            f"{budget:>8}  {r['runs']}{flag}"
+        )
+    report = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.node()} {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "smoke": args.smoke,
+        "results": results,
+    }
     out = args.json or ROOT / "bench" / "results" / ("smoke.json" if args.smoke else "latest.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))

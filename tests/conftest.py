@@ -13,15 +13,23 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["MPLBACKEND"] = "Agg"
 os.environ.setdefault("BSR_MAP_SETTINGS_DIR", tempfile.mkdtemp(prefix="bsr-map-settings-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from bsr_map.geo.basemap import load_basemap  # noqa: E402
+from bsr_map.geo.basemap import load_basemap
 
 
 @pytest.fixture(scope="session")
 def basemap():
     """The bundled basemap, loaded once per test session."""
     return load_basemap()
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled directory."""
+    from bsr_map.directory import load_directory
+
+    return load_directory()
 
 
 _NUMBERS = itertools.count()

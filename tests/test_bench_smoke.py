@@ -12,9 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_bench_suite_runs_and_reports_every_figure(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(out)],
-                            capture_output=True, text=True, timeout=600,
-                            env={**__import__("os").environ, "BSR_MAP_SETTINGS_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "BSR_MAP_SETTINGS_DIR": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     names = [r["name"] for r in report["results"]]

@@ -1,4 +1,4 @@
-"""The ``bsr-map directory`` subcommands: validate, import, export, and the shared store's (see :mod:`bsr_map.cli.store`)."""
+"""The ``bsr-map directory`` subcommands: validate, import, export; edit (:mod:`bsr_map.cli.edit`) and the store's (:mod:`bsr_map.cli.store`)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,19 @@ def add_parser(sub) -> None:
     validate.add_argument("file", type=Path)
     convert = actions.add_parser("import", help="convert and validate a file into a directory file")
     convert.add_argument("file", type=Path)
-    convert.add_argument("-o", "--output", type=Path, required=True,
-                         help="the directory file to write (.gpkg, .geojson, .csv, .xlsx)")
-    convert.add_argument("--skip-bad-rows", action="store_true",
-                         help="write the valid rows even when some rows have problems")
+    convert.add_argument(
+        "-o", "--output", type=Path, required=True, help="the directory file to write (.gpkg, .geojson, .csv, .xlsx)"
+    )
+    convert.add_argument(
+        "--skip-bad-rows", action="store_true", help="write the valid rows even when some rows have problems"
+    )
     export = actions.add_parser("export", help="export the directory (.gpkg, .geojson, .csv, .xlsx)")
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--directory", help="directory file or postgresql:// URL to export (default: the bundled one)")
+    from bsr_map.cli import edit
     from bsr_map.cli.store import add_parsers
 
+    edit.add_parser(actions)
     add_parsers(actions)
 
 
@@ -51,9 +55,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action in store_commands.ACTIONS:
         return store_commands.run(args)
-    from bsr_map.util.atomic import SaveError
-    from bsr_map.directory import DirectoryReadError, bundled_directory_path, write_directory
+    if args.action == "edit":
+        from bsr_map.cli import edit
+
+        return edit.run(args)
     from bsr_map.cli.store import read_location
+    from bsr_map.directory import DirectoryReadError, bundled_directory_path, write_directory
+    from bsr_map.util.atomic import SaveError
 
     output = getattr(args, "output", None)
     if output is not None and (message := _check_output(output)):
@@ -73,14 +81,20 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         print(f"{result.source}: {result.total_rows} agencies, no problems")
         return EXIT_OK
+    assert output is not None  # import and export require -o
     if not isinstance(source, str) and output.absolute().resolve() == Path(source).absolute().resolve():
-        print(f"bsr-map: error: {output} is the file being read; write to another file, so nothing is lost",
-              file=sys.stderr)
+        print(
+            f"bsr-map: error: {output} is the file being read; write to another file, so nothing is lost",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if result.problems and not (args.action == "import" and args.skip_bad_rows):
         _print_problems(result)
-        hint = "fix the rows above or use --skip-bad-rows" if args.action == "import" else (
-            "fix the rows above, or import the valid rows with 'bsr-map directory import --skip-bad-rows'")
+        hint = (
+            "fix the rows above or use --skip-bad-rows"
+            if args.action == "import"
+            else ("fix the rows above, or import the valid rows with 'bsr-map directory import --skip-bad-rows'")
+        )
         print(f"Nothing was written to {output}: {hint}.", file=sys.stderr)
         return EXIT_PROBLEMS
     if not len(result.agencies):

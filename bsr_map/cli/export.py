@@ -14,8 +14,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def add_parser(sub) -> None:
     """Register ``export-map`` on an argparse subparsers object."""
-    parser = sub.add_parser("export-map", help="export a print-ready map (.png, .svg, .pdf)",
-                            description="Export a print-ready map; the format comes from the extension of OUT.")
+    parser = sub.add_parser(
+        "export-map",
+        help="export a print-ready map (.png, .svg, .pdf)",
+        description="Export a print-ready map; the format comes from the extension of OUT.",
+    )
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
     add_filter_arguments(parser)
     parser.add_argument("--page", default="A4", help="A5, A4, A3 or Letter (default A4)")
@@ -28,22 +31,31 @@ def add_parser(sub) -> None:
     parser.add_argument("--title", default=None, help="map title")
     parser.add_argument("--subtitle", default=None, help="subtitle (default: a description of the filters)")
     parser.add_argument("--lang", default="en", help="label language: en, local, de, pl, sv, ru, ja, …")
-    parser.add_argument("--extent", default="fit", choices=("fit", "region"),
-                        help="zoom to the filtered agencies (fit, the default) or show the whole region")
+    parser.add_argument(
+        "--extent",
+        default="fit",
+        choices=("fit", "region"),
+        help="zoom to the filtered agencies (fit, the default) or show the whole region",
+    )
     parser.add_argument("--no-inset", action="store_true", help="leave out the Iceland inset")
     parser.add_argument("--locator", action="store_true", help="add an overview locator map")
 
 
 def add_directory_parsers(sub) -> None:
     """Register ``export-directory`` and ``export-brochure``."""
-    directory = sub.add_parser("export-directory", help="export directory entries (.pdf, .csv, .xlsx, .vcf)",
-                               description="Export the filtered directory; the format comes from OUT's extension.")
+    directory = sub.add_parser(
+        "export-directory",
+        help="export directory entries (.pdf, .csv, .xlsx, .vcf)",
+        description="Export the filtered directory; the format comes from OUT's extension.",
+    )
     directory.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
     add_filter_arguments(directory)
     directory.add_argument("--page", default="A4", choices=("A4", "Letter"), help="page size of the PDF")
     directory.add_argument("--title", default="Investment promotion agencies of the Baltic Sea Region")
-    brochure = sub.add_parser("export-brochure", help="export the brochure pack (.pdf): cover, overview map, "
-                                                      "directory and a locator map per agency")
+    brochure = sub.add_parser(
+        "export-brochure",
+        help="export the brochure pack (.pdf): cover, overview map, directory and a locator map per agency",
+    )
     brochure.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.pdf")
     add_filter_arguments(brochure)
     brochure.add_argument("--page", default="A4", choices=("A4", "Letter"))
@@ -52,11 +64,11 @@ def add_directory_parsers(sub) -> None:
 
 def run_directory(args: argparse.Namespace) -> int:
     """Run ``export-directory`` or ``export-brochure``; return the exit status."""
-    from bsr_map.util.atomic import SaveError
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
-    from bsr_map.export.directory_export import DIRECTORY_FORMATS, export_brochure, export_directory
     from bsr_map.explore.describe import describe_filters
+    from bsr_map.export.directory_export import DIRECTORY_FORMATS, export_brochure, export_directory
+    from bsr_map.geo.basemap import load_basemap
+    from bsr_map.util.atomic import SaveError
 
     taxonomy = load_taxonomy()
     brochure = args.command == "export-brochure"
@@ -72,8 +84,17 @@ def run_directory(args: argparse.Namespace) -> int:
     subtitle = describe_filters(state, taxonomy, len(agencies))
     try:
         if brochure:
-            export_brochure(args.output, agencies, load_basemap(), taxonomy, page=args.page, title=args.title,
-                            subtitle=subtitle, directory_source=source, directory_date=date)
+            export_brochure(
+                args.output,
+                agencies,
+                load_basemap(),
+                taxonomy,
+                page=args.page,
+                title=args.title,
+                subtitle=subtitle,
+                directory_source=source,
+                directory_date=date,
+            )
         else:
             export_directory(args.output, agencies, taxonomy, page=args.page, title=args.title, subtitle=subtitle)
     except SaveError as exc:
@@ -95,8 +116,14 @@ def _page(args):
         except ValueError:
             raise OptionError(f"--page-size must be WIDTHxHEIGHT in millimetres, not {args.page_size!r}") from None
     try:
-        return page_spec(args.page, args.orientation, custom_mm=custom, margin_mm=args.margin, bleed=args.bleed,
-                         crop_marks=args.crop_marks)
+        return page_spec(
+            args.page,
+            args.orientation,
+            custom_mm=custom,
+            margin_mm=args.margin,
+            bleed=args.bleed,
+            crop_marks=args.crop_marks,
+        )
     except ValueError as exc:
         raise OptionError(str(exc)) from None
 
@@ -117,8 +144,8 @@ def load_filtered(args, taxonomy):
 
     Returns (agencies, state, source name, latest verification date).
     """
-    from bsr_map.directory import DirectoryReadError, bundled_directory_path
     from bsr_map.cli.filter_args import filter_state_from_args
+    from bsr_map.directory import DirectoryReadError, bundled_directory_path
     from bsr_map.explore.filtering import AgencyIndex
 
     state = filter_state_from_args(args, taxonomy)
@@ -132,25 +159,27 @@ def load_filtered(args, taxonomy):
     if result.problems:
         for problem in result.problems[:20]:
             print(problem, file=sys.stderr)
-        raise OptionError(f"{result.summary()}; fix the file, or import its valid rows with "
-                          "'bsr-map directory import --skip-bad-rows' first")
+        raise OptionError(
+            f"{result.summary()}; fix the file, or import its valid rows with "
+            "'bsr-map directory import --skip-bad-rows' first"
+        )
     directory = result.agencies
     mask = AgencyIndex.build(directory, taxonomy.sectors.codes).mask(state)
     agencies = directory[mask]
-    name = result.source if args.directory else "bsr-map bundled directory"  # a file's name, or a URL without password
-    dates = [d for d in agencies["last_verified"] if d]
-    return agencies, state, name, max(dates) if dates else ""
+    from bsr_map.workspace.sources import Source, latest_verified
+
+    return agencies, state, Source.of(args.directory).credit_name, latest_verified(agencies)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``export-map``; return the exit status."""
-    from bsr_map.util.atomic import SaveError
-    from bsr_map.geo.basemap import load_basemap
     from bsr_map.directory import load_taxonomy
+    from bsr_map.explore.describe import describe_filters
     from bsr_map.export.map_export import MAX_DPI, MIN_DPI, export_map
     from bsr_map.export.map_page import MapPageOptions
-    from bsr_map.explore.describe import describe_filters
+    from bsr_map.geo.basemap import load_basemap
     from bsr_map.render.draw_map import LABEL_LANGUAGES
+    from bsr_map.util.atomic import SaveError
 
     taxonomy = load_taxonomy()
     try:
@@ -164,11 +193,17 @@ def run(args: argparse.Namespace) -> int:
     except OptionError as exc:
         print(f"bsr-map export-map: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    options = MapPageOptions(page=page, dpi=args.dpi, lang=args.lang, extent=args.extent,
-                             inset=not args.no_inset, locator=args.locator, directory_source=source,
-                             directory_date=date,
-                             subtitle=args.subtitle if args.subtitle is not None else describe_filters(
-                                 state, taxonomy, len(agencies)))
+    options = MapPageOptions(
+        page=page,
+        dpi=args.dpi,
+        lang=args.lang,
+        extent=args.extent,
+        inset=not args.no_inset,
+        locator=args.locator,
+        directory_source=source,
+        directory_date=date,
+        subtitle=args.subtitle if args.subtitle is not None else describe_filters(state, taxonomy, len(agencies)),
+    )
     if args.title is not None:
         options.title = args.title
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_code, country_name
+from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_code
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.explore.filtering import SECTOR_ALL, SECTOR_ANY, FilterState
 
@@ -25,8 +25,9 @@ def _codes(text: str | None) -> list[str]:
 def add_filter_arguments(parser: argparse.ArgumentParser, *, directory: bool = True) -> None:
     """Add ``--directory`` (unless the command names its source otherwise) and the filter options to a parser."""
     if directory:
-        parser.add_argument("--directory", help="directory file or postgresql:// URL to use (default: the bundled "
-                                                "directory)")
+        parser.add_argument(
+            "--directory", help="directory file or postgresql:// URL to use (default: the bundled directory)"
+        )
     parser.add_argument("--countries", metavar="CC,CC", help="ISO codes (or names) of countries, e.g. DE,PL")
     parser.add_argument("--sectors", metavar="CODE,CODE", help="sector codes, e.g. ict,maritime (any of them)")
     parser.add_argument("--all-sectors", action="store_true", help="require all of --sectors instead of any")
@@ -42,6 +43,7 @@ def filter_state_from_args(args: argparse.Namespace, taxonomy: Taxonomy) -> Filt
     OptionError
         Naming an unknown country, sector or type code.
     """
+
     def resolve(option: str, what: str, text: str | None, lookup, choices) -> frozenset[str]:
         codes = []
         for item in _codes(text):

@@ -61,10 +61,15 @@ def add_parsers(actions) -> None:
     from bsr_map.cli.filter_args import add_filter_arguments
 
     init = actions.add_parser("init-db", help="create the directory's tables in a PostGIS database")
-    init.add_argument("url", help="postgresql://user@host:port/database (password from PGPASSWORD, .pgpass "
-                                  "or a prompt)")
-    init.add_argument("--import", dest="import_file", metavar="FILE",
-                      help="add the agencies of this directory file ('bundled' for the bundled directory)")
+    init.add_argument(
+        "url", help="postgresql://user@host:port/database (password from PGPASSWORD, .pgpass or a prompt)"
+    )
+    init.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="add the agencies of this directory file ('bundled' for the bundled directory)",
+    )
     offline = actions.add_parser("take-offline", help="write a GeoPackage snapshot of a shared directory")
     offline.add_argument("source", help="the shared directory: a postgresql:// URL or a .gpkg file")
     offline.add_argument("-o", "--output", type=Path, required=True, help="the offline copy (.gpkg)")
@@ -72,9 +77,12 @@ def add_parsers(actions) -> None:
     synced = actions.add_parser("sync", help="merge the edits of an offline copy back into the shared directory")
     synced.add_argument("copy", type=Path, help="the offline copy (.gpkg)")
     synced.add_argument("--to", dest="target", help="the shared directory (default: where the copy was taken from)")
-    synced.add_argument("--prefer", choices=("mine", "theirs"),
-                        help="for agencies changed in both places: keep the copy's (mine) or the shared one "
-                             "(theirs); without it such agencies are listed and nothing is saved")
+    synced.add_argument(
+        "--prefer",
+        choices=("mine", "theirs"),
+        help="for agencies changed in both places: keep the copy's (mine) or the shared one "
+        "(theirs); without it such agencies are listed and nothing is saved",
+    )
     deleted = actions.add_parser("deleted", help="list the deleted agencies of a shared directory")
     deleted.add_argument("location")
     restore = actions.add_parser("restore", help="bring deleted agencies back")
@@ -122,8 +130,8 @@ def _run(args: argparse.Namespace) -> int:
         store.close()
         return EXIT_OK
     if args.action == "take-offline":
-        from bsr_map.directory import load_taxonomy
         from bsr_map.cli.filter_args import filter_state_from_args
+        from bsr_map.directory import load_taxonomy
         from bsr_map.explore.filtering import AgencyIndex
         from bsr_map.store.offline import take_offline
 
@@ -139,8 +147,10 @@ def _run(args: argparse.Namespace) -> int:
             mask = AgencyIndex.build(directory, taxonomy.sectors.codes).mask(state)
             ids = list(directory["id"][mask])
         take_offline(store, args.output, ids)
-        print(f"Wrote an offline copy of {len(directory) if ids is None else len(ids)} agencies from "
-              f"{store.location} to {args.output}")
+        print(
+            f"Wrote an offline copy of {len(directory) if ids is None else len(ids)} agencies from "
+            f"{store.location} to {args.output}"
+        )
         store.close()
         return EXIT_OK
     if args.action == "sync":
@@ -148,8 +158,10 @@ def _run(args: argparse.Namespace) -> int:
 
         target = args.target or copy_source(args.copy)
         if target is None:
-            print(f"bsr-map: error: {args.copy} is not an offline copy; name the shared directory with --to",
-                  file=sys.stderr)
+            print(
+                f"bsr-map: error: {args.copy} is not an offline copy; name the shared directory with --to",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         store = open_location(target)
         report = sync(args.copy, store, prefer=args.prefer)
@@ -159,17 +171,22 @@ def _run(args: argparse.Namespace) -> int:
                 fields = ", ".join(conflict.differing_fields())
                 who = f" by {conflict.theirs_by}" if conflict.theirs_by else ""
                 print(f"conflict: {conflict.agency_id}: changed in both places{who} ({fields})", file=sys.stderr)
-            print(f"Nothing was saved: {len(report.conflicts)} agencies changed both offline and in {store.location}. "
-                  "Run again with --prefer mine or --prefer theirs, or merge them in the window.", file=sys.stderr)
+            print(
+                f"Nothing was saved: {len(report.conflicts)} agencies changed both offline and in {store.location}. "
+                "Run again with --prefer mine or --prefer theirs, or merge them in the window.",
+                file=sys.stderr,
+            )
             return EXIT_PROBLEMS
         kept = f"; kept the shared version of {len(report.kept_theirs)}" if report.kept_theirs else ""
         if report.copy_error:
-            print(f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}, but the copy "
-                  f"could not be brought up to date ({report.copy_error}); take a new offline copy before editing "
-                  "offline again.", file=sys.stderr)
+            print(
+                f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}, but the copy "
+                f"could not be brought up to date ({report.copy_error}); take a new offline copy before editing "
+                "offline again.",
+                file=sys.stderr,
+            )
             return EXIT_PROBLEMS
-        print(f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}; the copy is "
-              "up to date")
+        print(f"Merged {len(report.sent)} changes from {args.copy} into {store.location}{kept}; the copy is up to date")
         return EXIT_OK
     store = open_location(args.location)
     try:
@@ -181,7 +198,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Restored {', '.join(args.ids)} in {store.location}")
         else:
             for entry in store.history(args.id):
-                print(f"{entry.changed_at}\t{entry.changed_by}\t{entry.action}\t{entry.agency_id}\tversion {entry.version}")
+                print(
+                    f"{entry.changed_at}\t{entry.changed_by}\t{entry.action}\t{entry.agency_id}\tversion {entry.version}"
+                )
     finally:
         store.close()
     return EXIT_OK

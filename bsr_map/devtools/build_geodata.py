@@ -39,31 +39,163 @@ MEMBERS = ("DE", "DK", "EE", "FI", "LT", "LV", "PL", "SE")
 PARTNERS = ("NO", "IS")
 #: Natural Earth name fields carried into the basemap (lower-cased).
 NAME_FIELDS = (
-    "NAME_EN", "NAME_DE", "NAME_PL", "NAME_SV", "NAME_RU", "NAME_JA", "NAME_FR",
-    "NAME_ES", "NAME_IT", "NAME_NL", "NAME_ZH", "NAME_KO", "NAME_UK",
+    "NAME_EN",
+    "NAME_DE",
+    "NAME_PL",
+    "NAME_SV",
+    "NAME_RU",
+    "NAME_JA",
+    "NAME_FR",
+    "NAME_ES",
+    "NAME_IT",
+    "NAME_NL",
+    "NAME_ZH",
+    "NAME_KO",
+    "NAME_UK",
 )
 #: Countries' own languages among the name fields, for "local" labels; the
 #: others (Finnish, Danish, Norwegian, Estonian, Latvian, Lithuanian, Icelandic)
 #: are not in Natural Earth and are added below.
 LOCAL_NAMES = {
-    "DE": "Deutschland", "DK": "Danmark", "EE": "Eesti", "FI": "Suomi",
-    "IS": "Ísland", "LT": "Lietuva", "LV": "Latvija", "NO": "Norge",
-    "PL": "Polska", "SE": "Sverige", "RU": "Россия", "BY": "Беларусь",
-    "UA": "Україна", "NL": "Nederland", "BE": "België", "CZ": "Česko",
-    "AT": "Österreich", "CH": "Schweiz", "FR": "France", "GB": "United Kingdom",
-    "SK": "Slovensko", "LU": "Lëtzebuerg", "HU": "Magyarország",
+    "DE": "Deutschland",
+    "DK": "Danmark",
+    "EE": "Eesti",
+    "FI": "Suomi",
+    "IS": "Ísland",
+    "LT": "Lietuva",
+    "LV": "Latvija",
+    "NO": "Norge",
+    "PL": "Polska",
+    "SE": "Sverige",
+    "RU": "Россия",
+    "BY": "Беларусь",
+    "UA": "Україна",
+    "NL": "Nederland",
+    "BE": "België",
+    "CZ": "Česko",
+    "AT": "Österreich",
+    "CH": "Schweiz",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "SK": "Slovensko",
+    "LU": "Lëtzebuerg",
+    "HU": "Magyarország",
 }
 #: Label points of the sea areas, placed by hand in open water (lon, lat),
 #: with their names in the languages the countries carry.
 SEAS = [
-    ("Baltic Sea", 19.2, 56.1, 0, {"de": "Ostsee", "pl": "Morze Bałtyckie", "sv": "Östersjön", "ru": "Балтийское море", "ja": "バルト海", "local": "Östersjön"}),
-    ("Gulf of Bothnia", 20.2, 62.2, 0, {"de": "Bottnischer Meerbusen", "pl": "Zatoka Botnicka", "sv": "Bottniska viken", "ru": "Ботнический залив", "ja": "ボスニア湾", "local": "Bottniska viken"}),
-    ("Gulf of Finland", 26.0, 59.85, 8, {"de": "Finnischer Meerbusen", "pl": "Zatoka Fińska", "sv": "Finska viken", "ru": "Финский залив", "ja": "フィンランド湾", "local": "Suomenlahti"}),
-    ("Gulf of Riga", 23.4, 57.6, 0, {"de": "Rigaer Bucht", "pl": "Zatoka Ryska", "sv": "Rigabukten", "ru": "Рижский залив", "ja": "リガ湾", "local": "Rīgas līcis"}),
-    ("Kattegat", 11.55, 56.95, 0, {"de": "Kattegat", "pl": "Kattegat", "sv": "Kattegatt", "ru": "Каттегат", "ja": "カテガット海峡", "local": "Kattegat"}),
-    ("Skagerrak", 9.0, 58.05, 20, {"de": "Skagerrak", "pl": "Skagerrak", "sv": "Skagerrak", "ru": "Скагеррак", "ja": "スカゲラク海峡", "local": "Skagerrak"}),
-    ("North Sea", 4.3, 56.3, 0, {"de": "Nordsee", "pl": "Morze Północne", "sv": "Nordsjön", "ru": "Северное море", "ja": "北海", "local": "Nordsøen"}),
-    ("Norwegian Sea", 5.5, 65.6, 0, {"de": "Europäisches Nordmeer", "pl": "Morze Norweskie", "sv": "Norska havet", "ru": "Норвежское море", "ja": "ノルウェー海", "local": "Norskehavet"}),
+    (
+        "Baltic Sea",
+        19.2,
+        56.1,
+        0,
+        {
+            "de": "Ostsee",
+            "pl": "Morze Bałtyckie",
+            "sv": "Östersjön",
+            "ru": "Балтийское море",
+            "ja": "バルト海",
+            "local": "Östersjön",
+        },
+    ),
+    (
+        "Gulf of Bothnia",
+        20.2,
+        62.2,
+        0,
+        {
+            "de": "Bottnischer Meerbusen",
+            "pl": "Zatoka Botnicka",
+            "sv": "Bottniska viken",
+            "ru": "Ботнический залив",
+            "ja": "ボスニア湾",
+            "local": "Bottniska viken",
+        },
+    ),
+    (
+        "Gulf of Finland",
+        26.0,
+        59.85,
+        8,
+        {
+            "de": "Finnischer Meerbusen",
+            "pl": "Zatoka Fińska",
+            "sv": "Finska viken",
+            "ru": "Финский залив",
+            "ja": "フィンランド湾",
+            "local": "Suomenlahti",
+        },
+    ),
+    (
+        "Gulf of Riga",
+        23.4,
+        57.6,
+        0,
+        {
+            "de": "Rigaer Bucht",
+            "pl": "Zatoka Ryska",
+            "sv": "Rigabukten",
+            "ru": "Рижский залив",
+            "ja": "リガ湾",
+            "local": "Rīgas līcis",
+        },
+    ),
+    (
+        "Kattegat",
+        11.55,
+        56.95,
+        0,
+        {
+            "de": "Kattegat",
+            "pl": "Kattegat",
+            "sv": "Kattegatt",
+            "ru": "Каттегат",
+            "ja": "カテガット海峡",
+            "local": "Kattegat",
+        },
+    ),
+    (
+        "Skagerrak",
+        9.0,
+        58.05,
+        20,
+        {
+            "de": "Skagerrak",
+            "pl": "Skagerrak",
+            "sv": "Skagerrak",
+            "ru": "Скагеррак",
+            "ja": "スカゲラク海峡",
+            "local": "Skagerrak",
+        },
+    ),
+    (
+        "North Sea",
+        4.3,
+        56.3,
+        0,
+        {
+            "de": "Nordsee",
+            "pl": "Morze Północne",
+            "sv": "Nordsjön",
+            "ru": "Северное море",
+            "ja": "北海",
+            "local": "Nordsøen",
+        },
+    ),
+    (
+        "Norwegian Sea",
+        5.5,
+        65.6,
+        0,
+        {
+            "de": "Europäisches Nordmeer",
+            "pl": "Morze Norweskie",
+            "sv": "Norska havet",
+            "ru": "Норвежское море",
+            "ja": "ノルウェー海",
+            "local": "Norskehavet",
+        },
+    ),
 ]
 #: Cities kept: every capital and every city of at least this population.
 MIN_CITY_POPULATION = 100_000
@@ -108,12 +240,12 @@ def _prepare_countries(ne: gpd.GeoDataFrame, crs: str, frame: tuple) -> gpd.GeoD
     # Åland keeps Finland's attributes after the dissolve; re-read Finland's own row.
     fi_attrs = projected[(projected.iso_a2 == "FI") & (projected.ISO_A2_EH == "FI")]
     if len(fi_attrs):
-        for col in NAME_FIELDS + ("LABELRANK", "LABEL_X", "LABEL_Y", "ISO_A3_EH"):
+        for col in (*NAME_FIELDS, "LABELRANK", "LABEL_X", "LABEL_Y", "ISO_A3_EH"):
             merged.loc[merged.iso_a2 == "FI", col] = fi_attrs.iloc[0][col]
     label_x, label_y = shapely.get_coordinates(
         gpd.GeoSeries(gpd.points_from_xy(merged.LABEL_X, merged.LABEL_Y), crs="EPSG:4326").to_crs(crs)
     ).T
-    out = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "iso_a2": merged.iso_a2,
             "iso_a3": merged.ISO_A3_EH.where(merged.ISO_A3_EH != "-99", merged.ADM0_A3),
@@ -126,12 +258,11 @@ def _prepare_countries(ne: gpd.GeoDataFrame, crs: str, frame: tuple) -> gpd.GeoD
             "label_x": label_x.round(1),
             "label_y": label_y.round(1),
             **{f.lower(): merged[f].astype(str) for f in NAME_FIELDS},
-            "name_local": [LOCAL_NAMES.get(c, n) for c, n in zip(merged.iso_a2, merged.NAME_EN)],
+            "name_local": [LOCAL_NAMES.get(c, n) for c, n in zip(merged.iso_a2, merged.NAME_EN, strict=False)],
         },
         geometry=shapely.make_valid(merged.geometry.values),
         crs=crs,
     )
-    return out
 
 
 def _simplify_coverage(countries: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
@@ -156,7 +287,7 @@ def _borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     rows = []
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=False):
         if i >= j:
             continue
         shared = shapely.line_merge(shapely.intersection(boundaries[i], boundaries[j]))
@@ -225,7 +356,15 @@ def _cities(countries: gpd.GeoDataFrame, crs: str, frame: tuple) -> gpd.GeoDataF
 def _seas(crs: str) -> gpd.GeoDataFrame:
     rows = []
     for name, lon, lat, rotation, names in SEAS:
-        rows.append({"name_en": name, **{f"name_{k}": v for k, v in names.items()}, "rotation": rotation, "lon": lon, "lat": lat})
+        rows.append(
+            {
+                "name_en": name,
+                **{f"name_{k}": v for k, v in names.items()},
+                "rotation": rotation,
+                "lon": lon,
+                "lat": lat,
+            }
+        )
     df = pd.DataFrame(rows)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326").to_crs(crs)
 
@@ -285,6 +424,7 @@ def _fix_timestamps(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the basemap from the command line; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=default_basemap_path())
     args = parser.parse_args(argv)

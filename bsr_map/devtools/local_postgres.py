@@ -46,8 +46,10 @@ class LocalServer:
         self.data = self.folder / "data"
         self.bindir = find_bindir()
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL's server programs are not installed (Debian: apt install postgresql "
-                               "postgresql-15-postgis-3); ./run-tests and ./run-postgis install them.")
+            raise RuntimeError(
+                "PostgreSQL's server programs are not installed (Debian: apt install postgresql "
+                "postgresql-15-postgis-3); ./run-tests and ./run-postgis install them."
+            )
         self._as_postgres = os.geteuid() == 0
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -61,14 +63,35 @@ class LocalServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._as_postgres:
             shutil.chown(self.folder, "postgres", "postgres")
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-                  "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def start(self) -> None:
         """Start the server and wait until it answers."""
         options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder}"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
-                  "-o", options, "-w", "-t", "60", "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (``immediate`` is a crash, as when a server goes away)."""
@@ -76,8 +99,22 @@ class LocalServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run SQL as the cluster's owner over the local socket."""
-        return self._run(str(self.bindir / "psql"), "-h", str(self.folder), "-p", str(self.port), "-U", "postgres",
-                         "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql).stdout
+        return self._run(
+            str(self.bindir / "psql"),
+            "-h",
+            str(self.folder),
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qAt",
+            "-c",
+            sql,
+        ).stdout
 
     def create_database(self, name: str, role: str, password: str) -> str:
         """A database owned by ``role`` (login with ``password``) with PostGIS; returns its URL (no password)."""
@@ -104,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=5433)
     parser.add_argument("--stop", action="store_true", help="stop the local server")
     args = parser.parse_args(argv)
-    from bsr_map.workspace.recovery import user_data_dir
+    from bsr_map.util.paths import user_data_dir
 
     # As root the server runs as "postgres", which cannot enter root's home.
     folder = Path("/var/tmp/bsr-map-postgres") if os.geteuid() == 0 else user_data_dir() / "postgres"
@@ -133,9 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         store.apply(changes_between(Snapshot(load_directory().iloc[:0], {}), load_directory()))
         store.close()
     time.sleep(0.2)
-    print(f"bsr-map: a local PostGIS directory is running. Open it in the window with:\n\n  ./bsr-map {url}\n\n"
-          f"or give it to any command as --directory {url}\n"
-          f"(the password is in ~/.pgpass; stop the server with ./run-postgis --stop)")
+    print(
+        f"bsr-map: a local PostGIS directory is running. Open it in the window with:\n\n  ./bsr-map {url}\n\n"
+        f"or give it to any command as --directory {url}\n"
+        f"(the password is in ~/.pgpass; stop the server with ./run-postgis --stop)"
+    )
     return 0
 
 

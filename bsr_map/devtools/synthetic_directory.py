@@ -7,13 +7,28 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES
 from bsr_map.directory.taxonomy import Taxonomy
+from bsr_map.geo.basemap import Basemap
 from bsr_map.geo.projection import FRAME, MAP_CRS
 
-_WORDS = ("Invest", "Business", "Region", "Development", "Science Park", "Growth", "Partners", "Gateway", "Hub",
-          "Agency", "Capacity", "Innovation", "Valley", "Harbour", "Zone")
+_WORDS = (
+    "Invest",
+    "Business",
+    "Region",
+    "Development",
+    "Science Park",
+    "Growth",
+    "Partners",
+    "Gateway",
+    "Hub",
+    "Agency",
+    "Capacity",
+    "Innovation",
+    "Valley",
+    "Harbour",
+    "Zone",
+)
 
 
 def synthetic_directory(n: int, basemap: Basemap, taxonomy: Taxonomy, seed: int = 1) -> gpd.GeoDataFrame:
@@ -59,7 +74,10 @@ def synthetic_directory(n: int, basemap: Basemap, taxonomy: Taxonomy, seed: int 
     sectors_codes, type_codes = taxonomy.sectors.codes, taxonomy.agency_types.codes
     sector_count = rng.integers(1, 4, n)
     first = rng.integers(0, len(sectors_codes), n)
-    sectors = [[sectors_codes[(f + k * 5) % len(sectors_codes)] for k in range(c)] for f, c in zip(first, sector_count)]
+    sectors = [
+        [sectors_codes[(f + k * 5) % len(sectors_codes)] for k in range(c)]
+        for f, c in zip(first, sector_count, strict=False)
+    ]
     names = [f"{_WORDS[a]} {_WORDS[b]} {i}" for i, (a, b) in enumerate(rng.integers(0, len(_WORDS), (n, 2)))]
     frame = pd.DataFrame({field: [""] * n for field in FIELD_NAMES})
     frame["id"] = [f"{c.lower()}-synthetic-{i}" for i, c in enumerate(country)]

@@ -13,6 +13,15 @@ from bsr_map.directory.taxonomy import load_taxonomy
 from bsr_map.directory.writers import WRITE_SUFFIXES, write_directory
 
 __all__ = [
-    "DirectoryError", "DirectoryReadError", "FIELDS", "ImportResult", "Problem", "WRITE_SUFFIXES",
-    "bundled_directory_path", "load_directory", "load_taxonomy", "read_directory", "write_directory",
+    "FIELDS",
+    "WRITE_SUFFIXES",
+    "DirectoryError",
+    "DirectoryReadError",
+    "ImportResult",
+    "Problem",
+    "bundled_directory_path",
+    "load_directory",
+    "load_taxonomy",
+    "read_directory",
+    "write_directory",
 ]

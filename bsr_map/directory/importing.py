@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -12,12 +13,12 @@ import geopandas as gpd
 import numpy as np
 import pycountry
 
-from bsr_map.geo.basemap import Basemap, load_basemap
 from bsr_map.directory.location import CountryLocator, check_locations
 from bsr_map.directory.model import make_directory
 from bsr_map.directory.readers import read_table
 from bsr_map.directory.schema import FIELD_NAMES, FIELDS, LIST_FIELDS, Problem, country_name, validate_record
 from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
+from bsr_map.geo.basemap import Basemap, load_basemap
 from bsr_map.util.paths import geodata_dir
 
 
@@ -70,8 +71,10 @@ class ImportResult:
     def summary(self) -> str:
         """One line for the user: how many rows are good and bad."""
         bad = len(self.bad_rows)
-        return (f"{self.source}: {self.total_rows} rows, {self.total_rows - bad} valid, "
-                f"{bad} with problems ({len(self.problems)} problems)")
+        return (
+            f"{self.source}: {self.total_rows} rows, {self.total_rows - bad} valid, "
+            f"{bad} with problems ({len(self.problems)} problems)"
+        )
 
 
 #: Rows validated before their locations are checked together.
@@ -89,23 +92,29 @@ def country_names() -> dict[str, str]:
     return {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries}
 
 
-def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxonomy | None = None,
-                  basemap: Basemap | None = None, today: dt.date | None = None,
-                  extra_problems: list[Problem] = ()) -> ImportResult:
+def validate_rows(
+    source: str,
+    rows: Iterable[tuple[int, dict]],
+    *,
+    taxonomy: Taxonomy | None = None,
+    basemap: Basemap | None = None,
+    today: dt.date | None = None,
+    extra_problems: Sequence[Problem] = (),
+) -> ImportResult:
     """Validate raw rows (schema field -> value, plus ``lat`` and ``lon``).
 
     Parameters
     ----------
     source : str
         Name of the file, for messages.
-    rows : sequence of (row number, dict)
+    rows : iterable of (row number, dict)
         Drained as it is read when it is a :class:`~bsr_map.directory.readers.RawRows`
         (which may read its file a chunk at a time).
     taxonomy : Taxonomy, optional
     basemap : Basemap, optional
         Country polygons for the point-in-country check; the bundled basemap by default.
     today : datetime.date, optional
-    extra_problems : list of Problem
+    extra_problems : sequence of Problem
         Problems a reader found in rows (e.g. shifted columns); those rows are bad too.
 
     Returns
@@ -121,7 +130,7 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
     good_points, problems = array("d"), []  # lon, lat, lon, lat, …
     total = 0
     first_row_of_id: dict[str, int] = {}
-    found_by_reader: dict[int, list[Problem]] = {}
+    found_by_reader: dict[int | None, list[Problem]] = {}
     for problem in extra_problems:
         found_by_reader.setdefault(problem.row, []).append(problem)
     batch: list = []  # (row number, record, problems so far, lat, lon)
@@ -129,15 +138,25 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
 
     def settle() -> None:
         # Locations are checked a batch at a time: one vectorised query instead of one per row.
-        located = check_locations([b[3] for b in batch], [b[4] for b in batch],
-                                  [b[1]["country"] if not any(p.column == "country" for p in b[2]) else ""
-                                   for b in batch], locator, names)
-        for (number, record, row_problems, _, _), (point, location_problems) in zip(batch, located):
+        located = check_locations(
+            [b[3] for b in batch],
+            [b[4] for b in batch],
+            [b[1]["country"] if not any(p.column == "country" for p in b[2]) else "" for b in batch],
+            locator,
+            names,
+        )
+        for (number, record, row_problems, _, _), (point, location_problems) in zip(batch, located, strict=False):
             row_problems += [Problem(source, number, column, message) for column, message in location_problems]
             if record["id"]:
                 if record["id"] in first_row_of_id:
-                    row_problems.append(Problem(source, number, "id", f"duplicate id '{record['id']}' "
-                                                                      f"(already used in row {first_row_of_id[record['id']]})"))
+                    row_problems.append(
+                        Problem(
+                            source,
+                            number,
+                            "id",
+                            f"duplicate id '{record['id']}' (already used in row {first_row_of_id[record['id']]})",
+                        )
+                    )
                 else:
                     first_row_of_id[record["id"]] = number
             if row_problems:
@@ -150,7 +169,7 @@ def validate_rows(source: str, rows: list[tuple[int, dict]], *, taxonomy: Taxono
                 good_points.extend(point)
         batch.clear()
 
-    for number, raw in (rows.drain() if hasattr(rows, "drain") else rows):
+    for number, raw in rows.drain() if hasattr(rows, "drain") else rows:
         total += 1
         record, row_problems = validate_record(raw, taxonomy, source=source, row=number, today=today)
         batch.append((number, record, found_by_reader.get(number, []) + row_problems, raw.get("lat"), raw.get("lon")))
@@ -190,8 +209,10 @@ def read_directory(path: str | Path, **kwargs) -> ImportResult:
         result.problems.insert(0, Problem(table.source, None, None, f"no column for {', '.join(missing)}"))
     result.columns, result.unknown_columns = table.columns, table.unknown_columns
     # Name columns as the file does: "column 'Kraj' (country)".
-    result.problems = [replace(p, column=table.columns.get(p.column, p.column), field=p.column)
-                       if p.column else p for p in result.problems]
+    result.problems = [
+        replace(p, column=table.columns.get(p.column, p.column), field=p.column) if p.column else p
+        for p in result.problems
+    ]
     return result
 
 

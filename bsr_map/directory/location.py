@@ -97,7 +97,8 @@ class CountryLocator:
             at_sea = np.setdiff1d(np.arange(len(in_main)), first_point)
             if len(at_sea):
                 (near_point, near_geom), gaps = self._tree.query_nearest(
-                    points[at_sea], return_distance=True, all_matches=False)
+                    points[at_sea], return_distance=True, all_matches=False
+                )
                 codes[in_main[at_sea[near_point]]] = self._codes[near_geom]
                 distances[in_main[at_sea[near_point]]] = gaps
         return codes, distances
@@ -121,8 +122,11 @@ class CountryLocator:
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
         gaps = np.full(len(countries), np.inf)
         for code in set(countries.tolist()):
-            crs, codes, geoms = ((INSET_CRS, self._inset_codes, self._inset_geoms) if code in self._inset_codes
-                                 else (MAP_CRS, self._codes, self._geoms))
+            crs, codes, geoms = (
+                (INSET_CRS, self._inset_codes, self._inset_geoms)
+                if code in self._inset_codes
+                else (MAP_CRS, self._codes, self._geoms)
+            )
             matches = np.flatnonzero(codes == code)
             if not len(matches):
                 continue
@@ -173,7 +177,7 @@ def check_locations(lat_values, lon_values, countries, locator: CountryLocator, 
         Per record: the point as ``(lon, lat)`` when it is usable (else None)
         and a list of ``(column, message)``.
     """
-    results = [_parse_pair(lat, lon) for lat, lon in zip(lat_values, lon_values)]
+    results = [_parse_pair(lat, lon) for lat, lon in zip(lat_values, lon_values, strict=False)]
     numbered = [i for i, (point, _) in enumerate(results) if point is not None]
     if not numbered:
         return results
@@ -189,11 +193,20 @@ def check_locations(lat_values, lon_values, countries, locator: CountryLocator, 
         if found[k] is None:
             results[i] = None, [("lat", f"{where} is outside the Baltic Sea Region map")]
         elif country and found[k] != country and distance[k] == 0.0 and gaps[k] > BORDER_TOLERANCE_M:
-            results[i] = None, [("lat", f"{where} lies in {names.get(found[k], found[k])}, "
-                                        f"not in {names.get(country, country)} as the country column says")]
+            results[i] = (
+                None,
+                [
+                    (
+                        "lat",
+                        (
+                            f"{where} lies in {names.get(found[k], found[k])}, "
+                            f"not in {names.get(country, country)} as the country column says"
+                        ),
+                    )
+                ],
+            )
         elif country and gaps[k] > COAST_TOLERANCE_M:
-            results[i] = None, [("lat", f"{where} lies {gaps[k] / 1000:.0f} km outside "
-                                        f"{names.get(country, country)}")]
+            results[i] = None, [("lat", f"{where} lies {gaps[k] / 1000:.0f} km outside {names.get(country, country)}")]
     return results
 
 

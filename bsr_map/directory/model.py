@@ -43,8 +43,9 @@ def make_directory(records: list[dict] | dict[str, list], lonlats) -> gpd.GeoDat
     x, y = from_lonlat(points[:, 0], points[:, 1])
     geometry = gpd.points_from_xy(x, y, crs=MAP_CRS)
     if isinstance(records, dict):
-        columns = {name: pd.Series(records.pop(name), dtype=object if name in LIST_FIELDS else None)
-                   for name in FIELD_NAMES}
+        columns = {
+            name: pd.Series(records.pop(name), dtype=object if name in LIST_FIELDS else None) for name in FIELD_NAMES
+        }
     else:
         frame = pd.DataFrame.from_records(records, columns=list(FIELD_NAMES))
         columns = {name: frame[name] for name in FIELD_NAMES}
@@ -67,8 +68,9 @@ def lonlat_columns(directory: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]
 
 def directory_from_records(records: list[dict]) -> gpd.GeoDataFrame:
     """The directory made of records with ``lat`` and ``lon`` (the inverse of :func:`directory_records`)."""
-    return make_directory([{k: r[k] for k in FIELD_NAMES} for r in records],
-                          [(float(r["lon"]), float(r["lat"])) for r in records])
+    return make_directory(
+        [{k: r[k] for k in FIELD_NAMES} for r in records], [(float(r["lon"]), float(r["lat"])) for r in records]
+    )
 
 
 def directory_records(directory: gpd.GeoDataFrame) -> list[dict]:
@@ -76,7 +78,7 @@ def directory_records(directory: gpd.GeoDataFrame) -> list[dict]:
     lon, lat = lonlat_columns(directory)
     records = []
     for i, row in enumerate(directory[list(FIELD_NAMES)].itertuples(index=False)):
-        record = dict(zip(FIELD_NAMES, row))
+        record = dict(zip(FIELD_NAMES, row, strict=False))
         record["lat"], record["lon"] = float(lat[i]), float(lon[i])
         records.append(record)
     return records

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 from bsr_map.directory.taxonomy import fold
 
@@ -23,50 +24,305 @@ SPATIAL_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 #: Column names people use, in English and the region's languages, per field.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "identifier", "agency id", "uid", "kennung", "identyfikator", "tunniste", "kood"),
-    "name": ("name", "name en", "english name", "organisation", "organization", "agency", "nazwa", "namn",
-             "navn", "nimi", "nimetus", "nosaukums", "pavadinimas", "bezeichnung", "heiti"),
-    "local_name": ("local name", "name local", "local", "original name", "name de", "lokaler name",
-                   "nazwa lokalna", "lokalt namn", "paikallinen nimi"),
+    "name": (
+        "name",
+        "name en",
+        "english name",
+        "organisation",
+        "organization",
+        "agency",
+        "nazwa",
+        "namn",
+        "navn",
+        "nimi",
+        "nimetus",
+        "nosaukums",
+        "pavadinimas",
+        "bezeichnung",
+        "heiti",
+    ),
+    "local_name": (
+        "local name",
+        "name local",
+        "local",
+        "original name",
+        "name de",
+        "lokaler name",
+        "nazwa lokalna",
+        "lokalt namn",
+        "paikallinen nimi",
+    ),
     "type": ("type", "agency type", "kind", "typ", "art", "rodzaj", "tyyppi", "tüüp", "tips", "tipas", "gerð"),
-    "country": ("country", "country code", "countrycode", "iso", "iso2", "iso a2", "land", "staat", "kraj",
-                "państwo", "maa", "riik", "valsts", "šalis", "salis", "valstybė"),
-    "region": ("region", "state", "bundesland", "province", "voivodeship", "województwo", "län", "county",
-               "maakunta", "maakond", "novads", "apskritis", "fylke", "landsdel"),
-    "city": ("city", "town", "municipality", "stadt", "ort", "gemeinde", "miasto", "miejscowość", "stad", "by",
-             "kommune", "kaupunki", "linn", "pilsēta", "miestas", "borg", "kommun"),
-    "street_address": ("street address", "street_add", "address", "street", "adresse", "anschrift", "straße", "strasse",
-                       "adres", "ulica", "gatuadress", "adress", "osoite", "katuosoite", "aadress", "adrese",
-                       "adresas", "heimilisfang"),
-    "postcode": ("postcode", "postal code", "post code", "zip", "zip code", "plz", "postleitzahl",
-                 "kod pocztowy", "postnummer", "postinumero", "sihtnumber", "pasta indekss", "pašto kodas",
-                 "póstnúmer"),
-    "lat": ("lat", "latitude", "y", "breite", "breitengrad", "geographische breite", "szerokość",
-            "szerokość geograficzna", "latitud", "leveysaste", "leveys", "laius", "platums", "platuma", "breidd",
-            "lat wgs84"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "länge", "längengrad", "geographische länge", "długość",
-            "długość geograficzna", "longitud", "pituusaste", "pituus", "pikkus", "garums", "ilguma", "lengd",
-            "lon wgs84"),
-    "sectors": ("sectors", "sector", "industries", "industry", "branchen", "branche", "sektory", "sektor",
-                "sektorer", "branscher", "bransje", "toimialat", "toimiala", "sektorid", "nozares", "sektoriai",
-                "greinar"),
-    "services": ("services", "service", "dienstleistungen", "leistungen", "usługi", "tjänster", "tjenester",
-                 "palvelut", "teenused", "pakalpojumi", "paslaugos", "þjónusta"),
-    "languages": ("languages", "language", "sprachen", "sprache", "języki", "språk", "kielet", "keeled",
-                  "valodas", "kalbos", "tungumál"),
-    "website": ("website", "web site", "web", "url", "homepage", "www", "webseite", "internetseite", "strona",
-                "strona www", "strona internetowa", "webbplats", "hjemmeside", "nettside", "verkkosivut",
-                "kotisivu", "koduleht", "mājaslapa", "tīmekļa vietne", "svetainė", "vefsíða"),
-    "email": ("email", "e mail", "mail", "e-mail address", "email address", "epost", "e post", "e-post",
-              "sähköposti", "e-posti", "e-pasts", "el paštas", "el. paštas", "netfang"),
-    "phone": ("phone", "telephone", "tel", "phone number", "telefon", "telefonnummer", "telefono", "puhelin",
-              "telefons", "tālrunis", "telefonas", "sími"),
-    "description": ("description", "descriptio", "about", "summary", "beschreibung", "opis", "beskrivning", "beskrivelse",
-                    "kuvaus", "kirjeldus", "apraksts", "aprašymas", "lýsing"),
-    "last_verified": ("last verified", "last_verif", "verified", "last checked", "checked", "verified on", "geprüft",
-                      "zuletzt geprüft", "zweryfikowano", "verifierad", "tarkistettu", "kontrollitud",
-                      "pārbaudīts", "patikrinta"),
-    "source": ("source", "sources", "quelle", "źródło", "källa", "kilde", "lähde", "allikas", "avots", "šaltinis",
-               "heimild"),
+    "country": (
+        "country",
+        "country code",
+        "countrycode",
+        "iso",
+        "iso2",
+        "iso a2",
+        "land",
+        "staat",
+        "kraj",
+        "państwo",
+        "maa",
+        "riik",
+        "valsts",
+        "šalis",
+        "salis",
+        "valstybė",
+    ),
+    "region": (
+        "region",
+        "state",
+        "bundesland",
+        "province",
+        "voivodeship",
+        "województwo",
+        "län",
+        "county",
+        "maakunta",
+        "maakond",
+        "novads",
+        "apskritis",
+        "fylke",
+        "landsdel",
+    ),
+    "city": (
+        "city",
+        "town",
+        "municipality",
+        "stadt",
+        "ort",
+        "gemeinde",
+        "miasto",
+        "miejscowość",
+        "stad",
+        "by",
+        "kommune",
+        "kaupunki",
+        "linn",
+        "pilsēta",
+        "miestas",
+        "borg",
+        "kommun",
+    ),
+    "street_address": (
+        "street address",
+        "street_add",
+        "address",
+        "street",
+        "adresse",
+        "anschrift",
+        "straße",
+        "strasse",
+        "adres",
+        "ulica",
+        "gatuadress",
+        "adress",
+        "osoite",
+        "katuosoite",
+        "aadress",
+        "adrese",
+        "adresas",
+        "heimilisfang",
+    ),
+    "postcode": (
+        "postcode",
+        "postal code",
+        "post code",
+        "zip",
+        "zip code",
+        "plz",
+        "postleitzahl",
+        "kod pocztowy",
+        "postnummer",
+        "postinumero",
+        "sihtnumber",
+        "pasta indekss",
+        "pašto kodas",
+        "póstnúmer",
+    ),
+    "lat": (
+        "lat",
+        "latitude",
+        "y",
+        "breite",
+        "breitengrad",
+        "geographische breite",
+        "szerokość",
+        "szerokość geograficzna",
+        "latitud",
+        "leveysaste",
+        "leveys",
+        "laius",
+        "platums",
+        "platuma",
+        "breidd",
+        "lat wgs84",
+    ),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "x",
+        "länge",
+        "längengrad",
+        "geographische länge",
+        "długość",
+        "długość geograficzna",
+        "longitud",
+        "pituusaste",
+        "pituus",
+        "pikkus",
+        "garums",
+        "ilguma",
+        "lengd",
+        "lon wgs84",
+    ),
+    "sectors": (
+        "sectors",
+        "sector",
+        "industries",
+        "industry",
+        "branchen",
+        "branche",
+        "sektory",
+        "sektor",
+        "sektorer",
+        "branscher",
+        "bransje",
+        "toimialat",
+        "toimiala",
+        "sektorid",
+        "nozares",
+        "sektoriai",
+        "greinar",
+    ),
+    "services": (
+        "services",
+        "service",
+        "dienstleistungen",
+        "leistungen",
+        "usługi",
+        "tjänster",
+        "tjenester",
+        "palvelut",
+        "teenused",
+        "pakalpojumi",
+        "paslaugos",
+        "þjónusta",
+    ),
+    "languages": (
+        "languages",
+        "language",
+        "sprachen",
+        "sprache",
+        "języki",
+        "språk",
+        "kielet",
+        "keeled",
+        "valodas",
+        "kalbos",
+        "tungumál",
+    ),
+    "website": (
+        "website",
+        "web site",
+        "web",
+        "url",
+        "homepage",
+        "www",
+        "webseite",
+        "internetseite",
+        "strona",
+        "strona www",
+        "strona internetowa",
+        "webbplats",
+        "hjemmeside",
+        "nettside",
+        "verkkosivut",
+        "kotisivu",
+        "koduleht",
+        "mājaslapa",
+        "tīmekļa vietne",
+        "svetainė",
+        "vefsíða",
+    ),
+    "email": (
+        "email",
+        "e mail",
+        "mail",
+        "e-mail address",
+        "email address",
+        "epost",
+        "e post",
+        "e-post",
+        "sähköposti",
+        "e-posti",
+        "e-pasts",
+        "el paštas",
+        "el. paštas",
+        "netfang",
+    ),
+    "phone": (
+        "phone",
+        "telephone",
+        "tel",
+        "phone number",
+        "telefon",
+        "telefonnummer",
+        "telefono",
+        "puhelin",
+        "telefons",
+        "tālrunis",
+        "telefonas",
+        "sími",
+    ),
+    "description": (
+        "description",
+        "descriptio",
+        "about",
+        "summary",
+        "beschreibung",
+        "opis",
+        "beskrivning",
+        "beskrivelse",
+        "kuvaus",
+        "kirjeldus",
+        "apraksts",
+        "aprašymas",
+        "lýsing",
+    ),
+    "last_verified": (
+        "last verified",
+        "last_verif",
+        "verified",
+        "last checked",
+        "checked",
+        "verified on",
+        "geprüft",
+        "zuletzt geprüft",
+        "zweryfikowano",
+        "verifierad",
+        "tarkistettu",
+        "kontrollitud",
+        "pārbaudīts",
+        "patikrinta",
+    ),
+    "source": (
+        "source",
+        "sources",
+        "quelle",
+        "źródło",
+        "källa",
+        "kilde",
+        "lähde",
+        "allikas",
+        "avots",
+        "šaltinis",
+        "heimild",
+    ),
 }
 _ALIAS_LOOKUP = {fold(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in (name, *aliases)}
 
@@ -75,7 +331,7 @@ class DirectoryReadError(Exception):
     """The file cannot be read as a directory at all (not a table, empty, corrupt)."""
 
 
-class RawRows(Sequence):
+class RawRows(Sequence[tuple[int, dict]]):
     """A file's rows as ``(row number, {field: value})``, each dict made when the row is read.
 
     Rows are kept as lists of values in :attr:`fields` order: a dict per row
@@ -118,14 +374,20 @@ class RawRows(Sequence):
     def __len__(self) -> int:
         return len(self._rows)
 
-    def __getitem__(self, index: int) -> tuple[int, dict]:
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, dict]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, dict]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, dict] | list[tuple[int, dict]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
         number, values = self._rows[index]
-        return number, dict(zip(self.fields, values))
+        return number, dict(zip(self.fields, values, strict=False))
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
         fields = self.fields
         for number, values in self._rows:
-            yield number, dict(zip(fields, values))
+            yield number, dict(zip(fields, values, strict=False))
 
     def drain(self) -> Iterator[tuple[int, dict]]:
         """Iterate over the rows once, letting go of each as it is handed out (the table is empty afterwards).
@@ -141,7 +403,7 @@ class RawRows(Sequence):
             rows.reverse()
             while rows:
                 number, values = rows.pop()
-                yield number, dict(zip(fields, values))
+                yield number, dict(zip(fields, values, strict=False))
             if self.refill is None or not self.refill():
                 return
 
@@ -188,8 +450,9 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
 
 def _column_warnings(source: str, columns: dict, unknown: list[str], duplicates: list[str]) -> list[str]:
     warnings = [f"{source}: column '{c}' is not part of the directory schema and is not imported" for c in unknown]
-    warnings += [f"{source}: column '{c}' repeats a field an earlier column already gives; it is ignored"
-                 for c in duplicates]
+    warnings += [
+        f"{source}: column '{c}' repeats a field an earlier column already gives; it is ignored" for c in duplicates
+    ]
     return warnings
 
 
@@ -201,8 +464,13 @@ def _table(source: str, headers: list, records, first_row: int, extra_fields=())
 
 def _new_table(source: str, headers: list, extra_fields=()) -> tuple[RawTable, dict[int, str]]:
     by_index, columns, unknown, duplicates = map_columns([str(h) if h is not None else "" for h in headers])
-    table = RawTable(source, rows=RawRows(by_index.values()), columns=columns, unknown_columns=unknown,
-                     warnings=_column_warnings(source, columns, unknown, duplicates))
+    table = RawTable(
+        source,
+        rows=RawRows(by_index.values()),
+        columns=columns,
+        unknown_columns=unknown,
+        warnings=_column_warnings(source, columns, unknown, duplicates),
+    )
     for name in extra_fields:
         table.rows.add_field(name)
     return table, by_index
@@ -215,8 +483,16 @@ def _add_records(table: RawTable, by_index: dict[int, str], width: int, records,
         extra = [v for v in values[width:] if v is not None and str(v).strip() != ""]
         if extra:
             # Usually an unquoted separator inside a value: the row's columns have shifted.
-            table.row_problems.append((number, "", f"the row has {width + len(extra)} values but the header has "
-                                                    f"{width} columns (a separator inside an unquoted value?)"))
+            table.row_problems.append(
+                (
+                    number,
+                    "",
+                    (
+                        f"the row has {width + len(extra)} values but the header has "
+                        f"{width} columns (a separator inside an unquoted value?)"
+                    ),
+                )
+            )
         table.rows.add(number, [values[i] if i < len(values) else None for i in by_index])
 
 
@@ -268,8 +544,9 @@ def read_csv(path: Path) -> RawTable:
         raise DirectoryReadError(f"{path.name} is empty.")
     # The delimiter is the one under which the header names the most known columns.
     header_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(",;\t", key=lambda d: (len(map_columns(next(csv.reader([header_line], delimiter=d)))[1]),
-                                           header_line.count(d)))
+    delimiter = max(
+        ",;\t", key=lambda d: (len(map_columns(next(csv.reader([header_line], delimiter=d)))[1]), header_line.count(d))
+    )
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     headers, records = rows[0], rows[1:]
     table = _checked(path, _table(path.name, headers, records, first_row=2))
@@ -319,12 +596,17 @@ def read_geojson(path: Path) -> RawTable:
     for feature in features:
         if not isinstance(feature.get("properties") or {}, dict) or not isinstance(feature.get("geometry") or {}, dict):
             raise DirectoryReadError(f"{path.name}: a feature's properties and geometry must be JSON objects.")
-        for key in (feature.get("properties") or {}):
+        for key in feature.get("properties") or {}:
             if key not in headers:
                 headers.append(key)
     by_index, columns, unknown, duplicates = map_columns(headers)
-    table = RawTable(path.name, rows=RawRows(by_index.values()), columns=columns, unknown_columns=unknown,
-                     warnings=_column_warnings(path.name, columns, unknown, duplicates))
+    table = RawTable(
+        path.name,
+        rows=RawRows(by_index.values()),
+        columns=columns,
+        unknown_columns=unknown,
+        warnings=_column_warnings(path.name, columns, unknown, duplicates),
+    )
     table.rows.add_field("lon")
     table.rows.add_field("lat")
     for index, (number, feature) in enumerate(enumerate(features, start=1)):
@@ -368,8 +650,9 @@ def read_ogr(path: Path) -> RawTable:
     if not len(frame):
         raise DirectoryReadError(f"{path.name} is empty: it has no features.")
     if "geometry" not in frame.columns:
-        raise DirectoryReadError(f"{path.name} has no geometry: use a point layer, or a table with lat and lon "
-                                 "columns.")
+        raise DirectoryReadError(
+            f"{path.name} has no geometry: use a point layer, or a table with lat and lon columns."
+        )
     headers = [c for c in frame.columns if c != "geometry"]
     table, by_index = _new_table(path.name, headers, extra_fields=("lon", "lat"))
     _add_features(path, table, by_index, frame, first_row=1)
@@ -411,8 +694,10 @@ def _add_features(path: Path, table: RawTable, by_index: dict[int, str], frame, 
                 table.warnings.append(warning)
             geometry = geometry.set_crs("EPSG:4326", allow_override=True)
         else:
-            raise DirectoryReadError(f"{path.name} names no coordinate system (the .prj file is missing) and its "
-                                     "coordinates are not degrees; add the .prj file or export it with one.")
+            raise DirectoryReadError(
+                f"{path.name} names no coordinate system (the .prj file is missing) and its "
+                "coordinates are not degrees; add the .prj file or export it with one."
+            )
     wgs84 = geometry.to_crs("EPSG:4326")
     attributes = frame.drop(columns="geometry")
     records = ([None if _is_na(v) else v for v in row] for row in attributes.itertuples(index=False))
@@ -483,4 +768,3 @@ def read_table(path: str | Path) -> RawTable:
     raise DirectoryReadError(
         f"{path.name}: unsupported file type '{suffix}'. Use CSV, XLSX, GeoJSON, GeoPackage or Shapefile."
     )
-

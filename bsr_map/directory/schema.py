@@ -36,22 +36,58 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("id", "ID", "id", True, "Stable identifier: letters a–z, digits, hyphens and underscores (imports are lower-cased), e.g. `fi-business-finland`. Made from the country and name when an import has none."),
+    Field(
+        "id",
+        "ID",
+        "id",
+        True,
+        "Stable identifier: letters a–z, digits, hyphens and underscores (imports are lower-cased), e.g. `fi-business-finland`. Made from the country and name when an import has none.",
+    ),
     Field("name", "Name", "text", True, "Name in English."),
     Field("local_name", "Local name", "text", False, "Name in the local language."),
-    Field("type", "Type", "type", True, "Agency type code from the taxonomy: national_agency, regional_agency, city_agency, economic_zone, network."),
-    Field("country", "Country", "country", True, "ISO 3166-1 alpha-2 code of one of DE, DK, EE, FI, IS, LT, LV, NO, PL, SE (names in English or the local language are converted)."),
+    Field(
+        "type",
+        "Type",
+        "type",
+        True,
+        "Agency type code from the taxonomy: national_agency, regional_agency, city_agency, economic_zone, network.",
+    ),
+    Field(
+        "country",
+        "Country",
+        "country",
+        True,
+        "ISO 3166-1 alpha-2 code of one of DE, DK, EE, FI, IS, LT, LV, NO, PL, SE (names in English or the local language are converted).",
+    ),
     Field("region", "Region", "text", False, "State, voivodeship, county or region."),
     Field("city", "City", "text", True, "City of the office."),
     Field("street_address", "Street address", "text", False, "Street and number of the office."),
     Field("postcode", "Postcode", "text", False, "Postal code."),
-    Field("sectors", "Sectors", "sectors", True, "One or more sector codes from the taxonomy; the first is the primary sector that colours the marker."),
-    Field("services", "Services", "services", False, "Services offered, codes from the taxonomy (site_search, incentives, soft_landing, aftercare, talent_attraction, …)."),
+    Field(
+        "sectors",
+        "Sectors",
+        "sectors",
+        True,
+        "One or more sector codes from the taxonomy; the first is the primary sector that colours the marker.",
+    ),
+    Field(
+        "services",
+        "Services",
+        "services",
+        False,
+        "Services offered, codes from the taxonomy (site_search, incentives, soft_landing, aftercare, talent_attraction, …).",
+    ),
     Field("languages", "Languages", "languages", False, "ISO 639-1 codes of the languages investors are served in."),
     Field("website", "Website", "url", False, "Official website, an http(s) URL."),
     Field("email", "E-mail", "email", False, "Generic organisation address (no personal addresses)."),
     Field("phone", "Phone", "phone", False, "Organisation switchboard in international format, e.g. +358 29 505 5000."),
-    Field("description", "Description", "text", False, f"What the organisation does for investors, at most {MAX_DESCRIPTION} characters."),
+    Field(
+        "description",
+        "Description",
+        "text",
+        False,
+        f"What the organisation does for investors, at most {MAX_DESCRIPTION} characters.",
+    ),
     Field("last_verified", "Last verified", "date", False, "Date the entry was last checked, YYYY-MM-DD."),
     Field("source", "Source", "text", False, "Where the facts were checked."),
 )
@@ -74,8 +110,18 @@ _COUNTRY_NAMES = {
     "DE": ["Deutschland", "Niemcy", "Tyskland", "Saksa", "Saksamaa", "Vācija", "Vokietija", "Þýskaland"],
     "DK": ["Danmark", "Dania", "Dänemark", "Tanska", "Taani", "Dānija", "Danija", "Danmörk"],
     "EE": ["Eesti", "Estland", "Estonia", "Viro", "Igaunija", "Estija", "Eistland"],
-    "FI": ["Suomi", "Finnland", "Finlandia", "Finland", "Soome", "Somija", "Suomija",
-           "Åland", "Ahvenanmaa", "AX"],  # Åland is part of Finland's territory on this map
+    "FI": [
+        "Suomi",
+        "Finnland",
+        "Finlandia",
+        "Finland",
+        "Soome",
+        "Somija",
+        "Suomija",
+        "Åland",
+        "Ahvenanmaa",
+        "AX",
+    ],  # Åland is part of Finland's territory on this map
     "IS": ["Ísland", "Island", "Islandia", "Islanti", "Islande", "Islande", "Islandija"],
     "LT": ["Lietuva", "Litauen", "Litwa", "Liettua", "Leedu", "Lietuva", "Litháen"],
     "LV": ["Latvija", "Lettland", "Łotwa", "Latvia", "Läti", "Lettország"],
@@ -83,7 +129,17 @@ _COUNTRY_NAMES = {
     "PL": ["Polska", "Polen", "Puola", "Poola", "Polija", "Lenkija", "Pólland"],
     "SE": ["Sverige", "Schweden", "Szwecja", "Ruotsi", "Rootsi", "Zviedrija", "Švedija", "Svíþjóð"],
     "RU": ["Russia", "Russland", "Rosja", "Ryssland", "Venäjä", "Venemaa", "Krievija", "Rusija", "Россия"],
-    "BY": ["Belarus", "Weißrussland", "Białoruś", "Vitryssland", "Valko-Venäjä", "Valgevene", "Baltkrievija", "Baltarusija", "Беларусь"],
+    "BY": [
+        "Belarus",
+        "Weißrussland",
+        "Białoruś",
+        "Vitryssland",
+        "Valko-Venäjä",
+        "Valgevene",
+        "Baltkrievija",
+        "Baltarusija",
+        "Беларусь",
+    ],
 }
 _COUNTRY_LOOKUP = {fold(name): code for code, names in _COUNTRY_NAMES.items() for name in names}
 
@@ -195,8 +251,9 @@ def _is_blank(value) -> bool:
     return str(value).strip() == ""
 
 
-def validate_record(raw: dict, taxonomy: Taxonomy, *, source: str, row: int | None,
-                    today: dt.date | None = None) -> tuple[dict, list[Problem]]:
+def validate_record(
+    raw: dict, taxonomy: Taxonomy, *, source: str, row: int | None, today: dt.date | None = None
+) -> tuple[dict, list[Problem]]:
     """Normalise and check one record against the schema.
 
     Parameters
@@ -274,7 +331,9 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         if code in SUSPENDED_COUNTRIES:
             problem(name, f"agencies in {code} are not listed: cooperation with them has been suspended since 2022")
         elif code not in DIRECTORY_COUNTRIES:
-            problem(name, f"{code} is not a country of the Baltic Sea Region directory ({', '.join(DIRECTORY_COUNTRIES)})")
+            problem(
+                name, f"{code} is not a country of the Baltic Sea Region directory ({', '.join(DIRECTORY_COUNTRIES)})"
+            )
         return code
     if kind == "url":
         if "://" not in text and re.match(rf"^{_HOST}(?:[/?#]\S*)?$", text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bsr_map.util.paths import resources_dir
@@ -72,7 +72,7 @@ class Vocabulary:
         """The code that ``text`` names (a code or a label), or None."""
         return self._code_for(text)
 
-    @lru_cache(maxsize=4096)  # a file repeats a few spellings in thousands of rows
+    @lru_cache(maxsize=4096)  # noqa: B019 (a vocabulary lives as long as the app) a file repeats a few spellings in thousands of rows
     def _code_for(self, text: str) -> str | None:
         return self._lookup.get(fold(text))
 
@@ -90,7 +90,7 @@ class Taxonomy:
     services: Vocabulary
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Read the taxonomy (the bundled one by default).
 

@@ -14,15 +14,19 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from bsr_map.util.atomic import atomic_write
 from bsr_map.directory.model import directory_records, lonlat_columns
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
+from bsr_map.util.atomic import atomic_write
 
 WRITE_SUFFIXES = (".gpkg", ".geojson", ".csv", ".xlsx")
 LIST_SEPARATOR = "; "
 #: Column order of tabular files: the schema with the location after the postcode.
-TABLE_COLUMNS = (*FIELD_NAMES[: FIELD_NAMES.index("postcode") + 1], "lat", "lon",
-                 *FIELD_NAMES[FIELD_NAMES.index("postcode") + 1:])
+TABLE_COLUMNS = (
+    *FIELD_NAMES[: FIELD_NAMES.index("postcode") + 1],
+    "lat",
+    "lon",
+    *FIELD_NAMES[FIELD_NAMES.index("postcode") + 1 :],
+)
 
 
 def _flat(record: dict) -> dict:
@@ -34,8 +38,13 @@ def _write_geojson(directory: gpd.GeoDataFrame, path: Path, name: str) -> None:
     # Sorted by id, one property per line: a change to the directory shows as a small diff.
     for record in sorted(directory_records(directory), key=lambda r: r["id"]):
         lon, lat = record.pop("lon"), record.pop("lat")
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": {k: record[k] for k in FIELD_NAMES}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {k: record[k] for k in FIELD_NAMES},
+            }
+        )
     collection = {"type": "FeatureCollection", "name": name, "features": features}
     path.write_text(json.dumps(collection, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -67,22 +76,33 @@ def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula: a name may start with "="
     sheet.freeze_panes = "B2"
-    widths = {"name": 40, "local_name": 40, "description": 60, "source": 40, "website": 32, "sectors": 30,
-              "services": 30, "street_address": 28}
+    widths = {
+        "name": 40,
+        "local_name": 40,
+        "description": 60,
+        "source": 40,
+        "website": 32,
+        "sectors": 30,
+        "services": 30,
+        "street_address": 28,
+    }
     for i, column in enumerate(TABLE_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = widths.get(column, 14)
     workbook.save(path)
 
 
-def _write_gpkg(directory: gpd.GeoDataFrame, path: Path) -> None:
+def write_gpkg_layer(directory: gpd.GeoDataFrame, path: Path) -> None:
+    """Write the directory as the ``agencies`` layer of a new GeoPackage at ``path`` (not atomic by itself)."""
     import pyogrio
 
-    frame = pd.DataFrame([_flat({k: r[k] for k in FIELD_NAMES}) for r in directory_records(directory)],
-                         columns=list(FIELD_NAMES))
+    frame = pd.DataFrame(
+        [_flat({k: r[k] for k in FIELD_NAMES}) for r in directory_records(directory)], columns=list(FIELD_NAMES)
+    )
     lon, lat = lonlat_columns(directory)
     layer = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    pyogrio.write_dataframe(layer, path, layer="agencies", driver="GPKG",
-                            layer_options={"DESCRIPTION": "bsr-map agency directory"})
+    pyogrio.write_dataframe(
+        layer, path, layer="agencies", driver="GPKG", layer_options={"DESCRIPTION": "bsr-map agency directory"}
+    )
 
 
 def write_directory(directory: gpd.GeoDataFrame, path: str | Path, *, name: str = "bsr-map agency directory") -> Path:
@@ -114,10 +134,8 @@ def write_directory(directory: gpd.GeoDataFrame, path: str | Path, *, name: str 
         ".geojson": lambda tmp: _write_geojson(directory, tmp, name),
         ".csv": lambda tmp: _write_csv(directory, tmp),
         ".xlsx": lambda tmp: _write_xlsx(directory, tmp),
-        ".gpkg": lambda tmp: _write_gpkg(directory, tmp),
+        ".gpkg": lambda tmp: write_gpkg_layer(directory, tmp),
     }
     if suffix not in writers:
         raise ValueError(f"Cannot write '{suffix}' files; use one of {', '.join(WRITE_SUFFIXES)}.")
     return atomic_write(path, writers[suffix])
-
-

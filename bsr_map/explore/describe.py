@@ -23,4 +23,4 @@ def describe_filters(state: FilterState, taxonomy: Taxonomy, count: int) -> str:
     if state.text.strip():
         parts.append(f"“{state.text.strip()}”")
     noun = "agency" if count == 1 else "agencies"
-    return " · ".join(parts + [f"{count} {noun}"]) if parts else f"All {count} {noun}"
+    return " · ".join([*parts, f"{count} {noun}"]) if parts else f"All {count} {noun}"

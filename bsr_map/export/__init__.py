@@ -8,8 +8,11 @@ class ExportCancelled(Cancelled):
 
 
 def progress_step(progress=None, cancelled=None):
-    """A ``step(fraction, message)`` function for an export: it stops the export (raising
-    :class:`ExportCancelled`) when ``cancelled()`` is true, and reports progress otherwise."""
+    """A ``step(fraction, message)`` function for an export.
+
+    The step stops the export (raising :class:`ExportCancelled`) when
+    ``cancelled()`` is true, and reports progress otherwise.
+    """
 
     def step(fraction: float, message: str) -> None:
         if cancelled is not None and cancelled():

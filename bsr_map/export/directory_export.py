@@ -10,29 +10,36 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
-from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 
-from bsr_map.util.atomic import atomic_write
-from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.model import directory_records
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.directory.writers import write_directory
 from bsr_map.export import progress_step
 from bsr_map.export.directory_pdf import build_directory_pdf, entry_flowables, paragraph_styles
 from bsr_map.export.vcard import vcards
+from bsr_map.geo.basemap import Basemap
 from bsr_map.geo.mapview import fit_view, home_view
-from bsr_map.geo.projection import REGION_EXTENT
+from bsr_map.geo.projection import INSET_COUNTRY, REGION_EXTENT
+from bsr_map.render.agg_canvas import MapCanvasAgg
+from bsr_map.util.atomic import atomic_write
 
 DIRECTORY_FORMATS = (".pdf", ".csv", ".xlsx", ".vcf")
 #: Ground span of a brochure's locator map around its agency.
 LOCATOR_SPAN_M = 700_000.0
 
 
-def export_directory(path: str | Path, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, *, page: str = "A4",
-                     title: str = "Investment promotion agencies of the Baltic Sea Region", subtitle: str = "",
-                     progress: Callable[[float, str], None] | None = None,
-                     cancelled: Callable[[], bool] | None = None):
+def export_directory(
+    path: str | Path,
+    agencies: gpd.GeoDataFrame,
+    taxonomy: Taxonomy,
+    *,
+    page: str = "A4",
+    title: str = "Investment promotion agencies of the Baltic Sea Region",
+    subtitle: str = "",
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+):
     """Write the directory entries of ``agencies``; the format comes from the extension.
 
     ``.pdf`` is the printed directory (two columns, QR codes, index by sector);
@@ -51,8 +58,7 @@ def export_directory(path: str | Path, agencies: gpd.GeoDataFrame, taxonomy: Tax
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in DIRECTORY_FORMATS:
-        raise ValueError(f"cannot export the directory as '{suffix or path.name}'; use "
-                         f"{', '.join(DIRECTORY_FORMATS)}")
+        raise ValueError(f"cannot export the directory as '{suffix or path.name}'; use {', '.join(DIRECTORY_FORMATS)}")
     if suffix in (".csv", ".xlsx"):
         return write_directory(agencies, path)
     if suffix == ".vcf":
@@ -61,16 +67,25 @@ def export_directory(path: str | Path, agencies: gpd.GeoDataFrame, taxonomy: Tax
     result = {}
 
     def write(tmp: Path) -> None:
-        result["document"] = build_directory_pdf(str(tmp), agencies, taxonomy, page=page, title=title,
-                                                 subtitle=subtitle, header=subtitle, progress=progress,
-                                                 cancelled=cancelled)
+        result["document"] = build_directory_pdf(
+            str(tmp),
+            agencies,
+            taxonomy,
+            page=page,
+            title=title,
+            subtitle=subtitle,
+            header=subtitle,
+            progress=progress,
+            cancelled=cancelled,
+        )
 
     atomic_write(path, write)
     return result["document"]
 
 
-def locator_png(record: dict, basemap: Basemap, width_mm: float = 80.0, height_mm: float = 55.0,
-                dpi: int = 200) -> bytes:
+def locator_png(
+    record: dict, basemap: Basemap, width_mm: float = 80.0, height_mm: float = 55.0, dpi: int = 200
+) -> bytes:
     """A small map locating one agency, as PNG bytes (an atlas page's locator).
 
     ``record`` has the agency's projected ``x`` and ``y`` and its ``lon``/``lat``.
@@ -81,12 +96,16 @@ def locator_png(record: dict, basemap: Basemap, width_mm: float = 80.0, height_m
     fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
     MapCanvasAgg(fig)
     px_w, px_h = width_mm / 25.4 * dpi, height_mm / 25.4 * dpi
-    iceland = record["country"] == "IS"
+    iceland = record["country"] == INSET_COUNTRY
     x, y = record["x"], record["y"]
-    view = home_view(px_w, px_h, REGION_EXTENT) if iceland else fit_view(
-        (x, y, x, y), px_w, px_h, margin=0.0, min_span=LOCATOR_SPAN_M)
+    view = (
+        home_view(px_w, px_h, REGION_EXTENT)
+        if iceland
+        else fit_view((x, y, x, y), px_w, px_h, margin=0.0, min_span=LOCATOR_SPAN_M)
+    )
     base = draw_map(fig, basemap, view, DEFAULT_STYLE, inset=iceland)
     target = base.inset_ax if iceland else base.ax
+    assert target is not None  # draw_map made the inset when asked to
     if iceland:
         from bsr_map.geo.projection import INSET_CRS, from_lonlat
 
@@ -101,11 +120,20 @@ def locator_png(record: dict, basemap: Basemap, width_mm: float = 80.0, height_m
     return buffer.getvalue()
 
 
-def export_brochure(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basemap, taxonomy: Taxonomy, *,
-                    page: str = "A4", title: str = "Investment promotion agencies of the Baltic Sea Region",
-                    subtitle: str = "", directory_source: str = "", directory_date: str = "",
-                    progress: Callable[[float, str], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None):
+def export_brochure(
+    path: str | Path,
+    agencies: gpd.GeoDataFrame,
+    basemap: Basemap,
+    taxonomy: Taxonomy,
+    *,
+    page: str = "A4",
+    title: str = "Investment promotion agencies of the Baltic Sea Region",
+    subtitle: str = "",
+    directory_source: str = "",
+    directory_date: str = "",
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+):
     """One PDF for investors: cover, overview map, directory, and an atlas page per agency with a locator map.
 
     Returns
@@ -127,11 +155,18 @@ def export_brochure(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basem
 
     check(0.02, "Drawing the overview map")
     map_pdf = io.BytesIO()
-    options = MapPageOptions(page_spec(page, "landscape"), dpi=200, title=title, subtitle=subtitle,
-                             extent="region", directory_source=directory_source, directory_date=directory_date)
+    options = MapPageOptions(
+        page_spec(page, "landscape"),
+        dpi=200,
+        title=title,
+        subtitle=subtitle,
+        extent="region",
+        directory_source=directory_source,
+        directory_date=directory_date,
+    )
     _map_page_pdf(map_pdf, agencies, basemap, taxonomy, options)
     records = directory_records(agencies)
-    xy = {r["id"]: (x, y) for r, x, y in zip(records, agencies.geometry.x, agencies.geometry.y)}
+    xy = {r["id"]: (x, y) for r, x, y in zip(records, agencies.geometry.x, agencies.geometry.y, strict=False)}
     locators: dict[str, bytes] = {}
     for i, record in enumerate(records):
         check(0.1 + 0.55 * i / max(len(records), 1), f"Drawing locator maps ({i + 1} of {len(records)})")
@@ -144,8 +179,10 @@ def export_brochure(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basem
         story = [NextPageTemplate("wide"), PageBreak(), Paragraph("Agencies on the map", styles["country"])]
         for agency_id in sorted(by_id, key=lambda i: (by_id[i]["country"], by_id[i]["name"].casefold())):
             record = by_id[agency_id]
-            block = [Image(io.BytesIO(locators[agency_id]), width=120 * mm, height=120 * mm * 55 / 80),
-                     Spacer(1, 2 * mm)]
+            block = [
+                Image(io.BytesIO(locators[agency_id]), width=120 * mm, height=120 * mm * 55 / 80),
+                Spacer(1, 2 * mm),
+            ]
             block += entry_flowables(record, taxonomy, styles, 170 * mm)
             story.append(KeepTogether(block))
         return story
@@ -157,9 +194,19 @@ def export_brochure(path: str | Path, agencies: gpd.GeoDataFrame, basemap: Basem
     def write(tmp: Path) -> None:
         body = io.BytesIO()
         result["document"] = build_directory_pdf(
-            body, agencies, taxonomy, page=page, title=title, subtitle=subtitle, header=subtitle,
-            cover_image=cover, before_index=atlas_pages, placeholder_pages=1,
-            progress=lambda f, m: check(0.7 + 0.25 * f, m), cancelled=cancelled)
+            body,
+            agencies,
+            taxonomy,
+            page=page,
+            title=title,
+            subtitle=subtitle,
+            header=subtitle,
+            cover_image=cover,
+            before_index=atlas_pages,
+            placeholder_pages=1,
+            progress=lambda f, m: check(0.7 + 0.25 * f, m),
+            cancelled=cancelled,
+        )
         _merge(body, map_pdf, tmp)
 
     atomic_write(path, write)

@@ -48,6 +48,8 @@ PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 FONT = "NotoSans"
 INK = colors.HexColor("#2E2A27")
 MUTED = colors.HexColor("#6B6560")
+#: Background of a sector's chip when the taxonomy gives the sector no colour.
+CHIP_DEFAULT_COLOUR = "#6B6560"
 QR_SIZE = 21 * mm
 
 
@@ -56,11 +58,16 @@ def register_pdf_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = resources_dir() / "fonts"
-    for suffix, name in (("Regular", FONT), ("Bold", f"{FONT}-Bold"), ("Italic", f"{FONT}-Italic"),
-                         ("BoldItalic", f"{FONT}-BoldItalic")):
+    for suffix, name in (
+        ("Regular", FONT),
+        ("Bold", f"{FONT}-Bold"),
+        ("Italic", f"{FONT}-Italic"),
+        ("BoldItalic", f"{FONT}-BoldItalic"),
+    ):
         pdfmetrics.registerFont(TTFont(name, str(folder / f"NotoSans-{suffix}.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic",
-                                  boldItalic=f"{FONT}-BoldItalic")
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
+    )
 
 
 class QRCode(Flowable):
@@ -74,6 +81,7 @@ class QRCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
+        """Draw the code's modules as filled squares."""
         modules = len(self.matrix) + 8  # a four-module quiet zone on each side
         cell = self.size / modules
         canvas = self.canv
@@ -95,7 +103,7 @@ class _Anchor(Flowable):
         self.agency_id, self.pages = agency_id, pages
         self.width = self.height = 0
 
-    def drawOn(self, canvas, x, y, _sW=0) -> None:  # noqa: N802 (reportlab's name)
+    def drawOn(self, canvas, x, y, _sW=0) -> None:  # noqa: N802, N803 (reportlab's names)
         self.pages[self.agency_id] = canvas.getPageNumber()
 
 
@@ -107,8 +115,16 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         "name": ParagraphStyle("name", parent=base, fontName=f"{FONT}-Bold", fontSize=9.2, leading=11.2),
         "local": ParagraphStyle("local", parent=base, fontName=f"{FONT}-Italic", textColor=MUTED),
         "small": ParagraphStyle("small", parent=base, fontSize=6.6, leading=8.2, textColor=MUTED),
-        "country": ParagraphStyle("country", parent=base, fontName=f"{FONT}-Bold", fontSize=13, leading=16,
-                                  spaceBefore=6, spaceAfter=4, textColor=colors.HexColor("#1F4E79")),
+        "country": ParagraphStyle(
+            "country",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=13,
+            leading=16,
+            spaceBefore=6,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1F4E79"),
+        ),
         "title": ParagraphStyle("title", parent=base, fontName=f"{FONT}-Bold", fontSize=24, leading=29),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, leading=17, textColor=MUTED),
         "index": ParagraphStyle("index", parent=base, fontSize=7.2, leading=9, leftIndent=8),
@@ -121,9 +137,10 @@ def _chips(codes: list[str], taxonomy: Taxonomy) -> str:
         if code not in taxonomy.sectors:
             continue
         term = taxonomy.sectors[code]
-        r, g, b = (int(term.color[i:i + 2], 16) for i in (1, 3, 5))
+        colour = term.color or CHIP_DEFAULT_COLOUR
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         text = "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#FFFFFF"
-        chips.append(f'<font backColor="{term.color}" color="{text}">&nbsp;{escape(term.label)}&nbsp;</font>')
+        chips.append(f'<font backColor="{colour}" color="{text}">&nbsp;{escape(term.label)}&nbsp;</font>')
     return " ".join(chips)
 
 
@@ -132,10 +149,19 @@ def entry_flowables(record: dict, taxonomy: Taxonomy, styles, width: float) -> l
     lines = [Paragraph(escape(record["name"]), styles["name"])]
     if record["local_name"] and record["local_name"] != record["name"]:
         lines.append(Paragraph(escape(record["local_name"]), styles["local"]))
-    address = ", ".join(v for v in (record["street_address"], f"{record['postcode']} {record['city']}".strip(),
-                                    record["region"], country_name(record["country"])) if v)
-    lines.append(Paragraph(f"{escape(taxonomy.agency_types.label(record['type']))} · {escape(address)}",
-                           styles["base"]))
+    address = ", ".join(
+        v
+        for v in (
+            record["street_address"],
+            f"{record['postcode']} {record['city']}".strip(),
+            record["region"],
+            country_name(record["country"]),
+        )
+        if v
+    )
+    lines.append(
+        Paragraph(f"{escape(taxonomy.agency_types.label(record['type']))} · {escape(address)}", styles["base"])
+    )
     lines.append(Paragraph(_chips(record["sectors"], taxonomy), styles["base"]))
     contacts = []
     if record["website"]:
@@ -152,10 +178,19 @@ def entry_flowables(record: dict, taxonomy: Taxonomy, styles, width: float) -> l
         lines.append(Paragraph(f"Last verified {escape(record['last_verified'])}", styles["small"]))
     qr = QRCode(record["website"] or agency_vcard(record, taxonomy))
     table = Table([[lines, qr]], colWidths=[width - QR_SIZE - 3 * mm, QR_SIZE + 3 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (0, 0), 4), ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                               ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#D8D2C8"))]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 4),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#D8D2C8")),
+            ]
+        )
+    )
     return [table, Spacer(1, 3.2 * mm)]
 
 
@@ -167,13 +202,21 @@ class DirectoryDocument:
     page_count: int = 0
 
 
-def build_directory_pdf(target, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, *, page: str = "A4",
-                        title: str = "Investment promotion agencies of the Baltic Sea Region",
-                        subtitle: str = "", header: str = "", cover_image: bytes | None = None,
-                        before_index: Callable[[dict], list] | None = None,
-                        placeholder_pages: int = 0,
-                        progress: Callable[[float, str], None] | None = None,
-                        cancelled: Callable[[], bool] | None = None) -> DirectoryDocument:
+def build_directory_pdf(
+    target,
+    agencies: gpd.GeoDataFrame,
+    taxonomy: Taxonomy,
+    *,
+    page: str = "A4",
+    title: str = "Investment promotion agencies of the Baltic Sea Region",
+    subtitle: str = "",
+    header: str = "",
+    cover_image: bytes | None = None,
+    before_index: Callable[[dict], list] | None = None,
+    placeholder_pages: int = 0,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> DirectoryDocument:
     """Lay out the directory of ``agencies`` as a PDF into ``target`` (a path or a binary file).
 
     Parameters
@@ -226,15 +269,27 @@ def build_directory_pdf(target, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, 
         canvas.restoreState()
 
     def templates() -> list[PageTemplate]:
-        frames = [Frame(margin, margin, column, body_h, id="left", leftPadding=0, rightPadding=0),
-                  Frame(margin + column + gutter, margin, column, body_h, id="right", leftPadding=0,
-                        rightPadding=0)]
-        return [PageTemplate("cover", [Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin)]),
-                PageTemplate("entries", frames, onPage=decorate),
-                PageTemplate("wide", [Frame(margin, margin, size[0] - 2 * margin, body_h)], onPage=decorate)]
+        frames = [
+            Frame(margin, margin, column, body_h, id="left", leftPadding=0, rightPadding=0),
+            Frame(margin + column + gutter, margin, column, body_h, id="right", leftPadding=0, rightPadding=0),
+        ]
+        return [
+            PageTemplate("cover", [Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin)]),
+            PageTemplate("entries", frames, onPage=decorate),
+            PageTemplate("wide", [Frame(margin, margin, size[0] - 2 * margin, body_h)], onPage=decorate),
+        ]
 
-    doc = BaseDocTemplate(target, pagesize=size, title=title, author="bsr-map", creator="bsr-map",
-                          leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin)
+    doc = BaseDocTemplate(
+        target,
+        pagesize=size,
+        title=title,
+        author="bsr-map",
+        creator="bsr-map",
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+    )
     doc.addPageTemplates(templates())
     records = directory_records(agencies)
     by_id = {r["id"]: r for r in records}
@@ -245,15 +300,22 @@ def build_directory_pdf(target, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, 
         if subtitle:
             story.append(Paragraph(escape(subtitle), styles["subtitle"]))
         if cover_image:
-            story += [Spacer(1, 10 * mm), Image(io.BytesIO(cover_image), width=size[0] - 2 * margin,
-                                                height=(size[0] - 2 * margin) * 0.72)]
+            story += [
+                Spacer(1, 10 * mm),
+                Image(io.BytesIO(cover_image), width=size[0] - 2 * margin, height=(size[0] - 2 * margin) * 0.72),
+            ]
         story.append(Spacer(1, 8 * mm))
-        story.append(Paragraph("Sources: the bsr-map agency directory (public facts about public organisations; "
-                               "check each entry's verification date). Map: Natural Earth (public domain), "
-                               "GeoNames (CC BY 4.0).", styles["small"]))
+        story.append(
+            Paragraph(
+                "Sources: the bsr-map agency directory (public facts about public organisations; "
+                "check each entry's verification date). Map: Natural Earth (public domain), "
+                "GeoNames (CC BY 4.0).",
+                styles["small"],
+            )
+        )
         for _ in range(placeholder_pages):
             story += [NextPageTemplate("cover"), PageBreak(), Spacer(1, 1)]
-        return story + [NextPageTemplate("entries"), PageBreak()]
+        return [*story, NextPageTemplate("entries"), PageBreak()]
 
     def entries(report: bool) -> list:
         story, done = [], 0
@@ -277,22 +339,23 @@ def build_directory_pdf(target, agencies: gpd.GeoDataFrame, taxonomy: Taxonomy, 
             members = sorted((r for r in records if term.code in r["sectors"]), key=lambda r: r["name"].casefold())
             if not members:
                 continue
-            story.append(Paragraph(f'<font color="{term.color}">■</font> <b>{escape(term.label)}</b>',
-                                   styles["base"]))
-            story += [Paragraph(f"{escape(r['name'])} … {result.pages.get(r['id'], '000')}", styles["index"])
-                      for r in members]
+            story.append(Paragraph(f'<font color="{term.color}">■</font> <b>{escape(term.label)}</b>', styles["base"]))
+            story += [
+                Paragraph(f"{escape(r['name'])} … {result.pages.get(r['id'], '000')}", styles["index"]) for r in members
+            ]
             story.append(Spacer(1, 2 * mm))
         return story
 
     def make_story(report: bool) -> list:
         story = cover() + entries(report)
         if before_index is not None:
-            story += before_index(by_id) + [NextPageTemplate("entries"), PageBreak()]
+            story += [*before_index(by_id), NextPageTemplate("entries"), PageBreak()]
         return story + index()
 
     # Two passes: the first finds the page of every entry, the second prints them in the index.
-    scratch = BaseDocTemplate(io.BytesIO(), pagesize=size, leftMargin=margin, rightMargin=margin,
-                              topMargin=margin, bottomMargin=margin)
+    scratch = BaseDocTemplate(
+        io.BytesIO(), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin
+    )
     scratch.addPageTemplates(templates())
     scratch.build(make_story(report=True))
     check(0.75, "Writing the PDF")

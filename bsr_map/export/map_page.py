@@ -13,19 +13,19 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import numpy as np
 from matplotlib.axes import Axes
-from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Rectangle
 
-from bsr_map.geo.basemap import Basemap
-from bsr_map.export.credits import map_attribution
 from bsr_map.directory.taxonomy import Taxonomy
+from bsr_map.export.credits import map_attribution
 from bsr_map.export.page import BLEED_MM, MM_PER_INCH, PageSpec
 from bsr_map.export.scale import ground_metres_per_map_metre, nice_distance_km, north_angle_deg
-from bsr_map.geo.mapview import MapView, fit_view, home_view
-from bsr_map.geo.projection import REGION_EXTENT
+from bsr_map.geo.basemap import Basemap
+from bsr_map.geo.mapview import MapView, agencies_extent, fit_view, home_view
+from bsr_map.geo.projection import INSET_COUNTRY, REGION_EXTENT
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies, legend_entries
+from bsr_map.render.agg_canvas import MapCanvasAgg, canvas_renderer
 from bsr_map.render.draw_map import MapArtists, draw_land, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts
 
@@ -85,12 +85,16 @@ def _layout(page: PageSpec, has_subtitle: bool) -> dict[str, tuple[float, float,
     landscape = page.width_mm >= page.height_mm
     if landscape:
         panel_w = max(52.0, 0.26 * w)
-        boxes = {"map": (m, m + credit_h, w - panel_w - 4.0, body_h),
-                 "panel": (m + w - panel_w, m + credit_h, panel_w, body_h)}
+        boxes = {
+            "map": (m, m + credit_h, w - panel_w - 4.0, body_h),
+            "panel": (m + w - panel_w, m + credit_h, panel_w, body_h),
+        }
     else:
         panel_h = max(48.0, 0.27 * body_h)
-        boxes = {"map": (m, m + credit_h + panel_h + 3.0, w, body_h - panel_h - 3.0),
-                 "panel": (m, m + credit_h, w, panel_h)}
+        boxes = {
+            "map": (m, m + credit_h + panel_h + 3.0, w, body_h - panel_h - 3.0),
+            "panel": (m, m + credit_h, w, panel_h),
+        }
     boxes["title"] = (m, m + h - title_h, w, title_h)
     boxes["credits"] = (m, m, w, credit_h - 1.0)
     return boxes
@@ -100,16 +104,21 @@ def _view_for(options: MapPageOptions, agencies: gpd.GeoDataFrame, width_px: flo
     if options.extent == "view" and options.view_extent is not None:
         return fit_view(options.view_extent, width_px, height_px, margin=0.0, min_span=0.0)
     if options.extent == "fit":
-        mainland = agencies[agencies["country"] != "IS"]
-        if len(mainland):
-            return fit_view(tuple(mainland.total_bounds), width_px, height_px)
+        extent = agencies_extent(agencies)
+        if extent is not None:
+            return fit_view(extent, width_px, height_px)
     if options.extent not in ("region", "fit", "view"):
         raise ValueError(f"extent must be region, fit or view, not {options.extent!r}")
     return home_view(width_px, height_px, REGION_EXTENT)
 
 
-def compose_map_page(agencies: gpd.GeoDataFrame, basemap: Basemap, taxonomy: Taxonomy, options: MapPageOptions,
-                     style: MapStyle = DEFAULT_STYLE) -> MapPage:
+def compose_map_page(
+    agencies: gpd.GeoDataFrame,
+    basemap: Basemap,
+    taxonomy: Taxonomy,
+    options: MapPageOptions,
+    style: MapStyle = DEFAULT_STYLE,
+) -> MapPage:
     """Lay out and draw a whole map page.
 
     Parameters
@@ -137,29 +146,52 @@ def compose_map_page(agencies: gpd.GeoDataFrame, basemap: Basemap, taxonomy: Tax
     px_h = boxes["map"][3] / MM_PER_INCH * options.dpi
     view = _view_for(options, agencies, px_w, px_h)
     # Iceland's inset belongs to a map of the whole region, or to one that shows Icelandic agencies.
-    inset = options.inset and (options.extent == "region" or bool((agencies["country"] == "IS").any()))
-    base = draw_map(map_ax, basemap, view, style, lang=options.lang, inset=inset,
-                    keep_clear=np.column_stack([agencies.geometry.x, agencies.geometry.y]) if len(agencies) else None)
+    inset = options.inset and (options.extent == "region" or bool((agencies["country"] == INSET_COUNTRY).any()))
+    base = draw_map(
+        map_ax,
+        basemap,
+        view,
+        style,
+        lang=options.lang,
+        inset=inset,
+        keep_clear=np.column_stack([agencies.geometry.x, agencies.geometry.y]) if len(agencies) else None,
+    )
     for spine in map_ax.spines.values():
         spine.set_visible(True)
         spine.set_edgecolor(style.frame)
         spine.set_linewidth(0.8)
-    artists = draw_agencies(map_ax, agencies, taxonomy, style, inset_ax=base.inset_ax,
-                            placer=base.placer.without_text_only(), legend=False, number_unlabelled=True)
+    assert base.placer is not None  # draw_map always returns what its labels took
+    artists = draw_agencies(
+        map_ax,
+        agencies,
+        taxonomy,
+        style,
+        inset_ax=base.inset_ax,
+        placer=base.placer.without_text_only(),
+        legend=False,
+        number_unlabelled=True,
+    )
     scale_km, bar_m = _scale_bar(map_ax, view, style)
     _north_arrow(map_ax, view, style)
     panel_ax = fig.add_axes(_mm_box(page, *boxes["panel"]))
     panel_ax.set_axis_off()
-    names = dict(zip(agencies["id"], agencies["name"] + " (" + agencies["city"] + ")"))
+    names = dict(zip(agencies["id"], agencies["name"] + " (" + agencies["city"] + ")", strict=False))
     key = [(n, names[i]) for n, i in artists.numbered]
+    assert artists.in_view is not None  # draw_agencies always says which markers are in view
     outside = int(len(agencies) - np.count_nonzero(artists.in_view))
     legend_labels = _side_panel(panel_ax, agencies, taxonomy, style, key, outside)
     if options.locator:
         _locator(fig, page, boxes["panel"], basemap, view, style)
     _title(fig, page, boxes["title"], options, style)
-    fig.text(*_mm_box(page, *boxes["credits"])[:2],
-             map_attribution(options.directory_source, options.directory_date, cities=True),
-             fontsize=CREDIT_PT, color="#6B6560", fontfamily=style.font_family, va="bottom", wrap=True)
+    fig.text(
+        *_mm_box(page, *boxes["credits"])[:2],
+        map_attribution(options.directory_source, options.directory_date, cities=True),
+        fontsize=CREDIT_PT,
+        color="#6B6560",
+        fontfamily=style.font_family,
+        va="bottom",
+        wrap=True,
+    )
     if page.crop_marks:
         _crop_marks(fig, page)
     return MapPage(fig, map_ax, base, artists, legend_labels, key, outside, scale_km, bar_m, view, panel_ax)
@@ -167,11 +199,13 @@ def compose_map_page(agencies: gpd.GeoDataFrame, basemap: Basemap, taxonomy: Tax
 
 def _title(fig: Figure, page: PageSpec, box, options: MapPageOptions, style: MapStyle) -> None:
     x, y, _, h = _mm_box(page, *box)
-    fig.text(x, y + h, options.title, fontsize=TITLE_PT, fontweight="bold", color=INK, va="top",
-             fontfamily=style.font_family)
+    fig.text(
+        x, y + h, options.title, fontsize=TITLE_PT, fontweight="bold", color=INK, va="top", fontfamily=style.font_family
+    )
     if options.subtitle:
-        fig.text(x, y, options.subtitle, fontsize=SUBTITLE_PT, color="#5A544E", va="bottom",
-                 fontfamily=style.font_family)
+        fig.text(
+            x, y, options.subtitle, fontsize=SUBTITLE_PT, color="#5A544E", va="bottom", fontfamily=style.font_family
+        )
 
 
 def _scale_bar(ax: Axes, view: MapView, style: MapStyle) -> tuple[float, float]:
@@ -183,15 +217,42 @@ def _scale_bar(ax: Axes, view: MapView, style: MapStyle) -> tuple[float, float]:
     x0 = xmin + (xmax - xmin) * 0.03
     y0 = ymin + (ymax - ymin) * 0.035
     height = (ymax - ymin) * 0.008
-    ax.add_patch(Rectangle((x0 - (xmax - xmin) * 0.01, y0 - height * 1.6), bar_m + (xmax - xmin) * 0.035,
-                           height * 6.2, facecolor="white", edgecolor="none", alpha=0.85, zorder=25))
+    ax.add_patch(
+        Rectangle(
+            (x0 - (xmax - xmin) * 0.01, y0 - height * 1.6),
+            bar_m + (xmax - xmin) * 0.035,
+            height * 6.2,
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.85,
+            zorder=25,
+        )
+    )
     for i in range(4):
-        ax.add_patch(Rectangle((x0 + i * bar_m / 4, y0), bar_m / 4, height, facecolor=INK if i % 2 == 0 else "white",
-                               edgecolor=INK, linewidth=0.6, zorder=26))
+        ax.add_patch(
+            Rectangle(
+                (x0 + i * bar_m / 4, y0),
+                bar_m / 4,
+                height,
+                facecolor=INK if i % 2 == 0 else "white",
+                edgecolor=INK,
+                linewidth=0.6,
+                zorder=26,
+            )
+        )
     label = f"{km:g} km"
     for xpos, text in ((x0, "0"), (x0 + bar_m, label)):
-        ax.text(xpos, y0 + height * 1.6, text, ha="center", va="bottom", fontsize=6.5, color=INK,
-                fontfamily=style.font_family, zorder=27)
+        ax.text(
+            xpos,
+            y0 + height * 1.6,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color=INK,
+            fontfamily=style.font_family,
+            zorder=27,
+        )
     return km, bar_m
 
 
@@ -202,25 +263,67 @@ def _north_arrow(ax: Axes, view: MapView, style: MapStyle) -> None:
     cx, cy = 0.965, 0.07
     length = 0.035
     dx, dy = -np.sin(angle) * length / aspect, np.cos(angle) * length
-    ax.add_patch(FancyArrow(cx - dx / 2, cy - dy / 2, dx, dy, width=0.0025, head_width=0.012 / aspect * 1.2,
-                            head_length=0.014, length_includes_head=True, transform=ax.transAxes, color=INK,
-                            zorder=26))
-    ax.text(cx + dx * 0.85, cy + dy * 0.85, "N", transform=ax.transAxes, ha="center", va="center",
-            fontsize=7, fontweight="bold", color=INK, fontfamily=style.font_family, zorder=27)
+    ax.add_patch(
+        FancyArrow(
+            cx - dx / 2,
+            cy - dy / 2,
+            dx,
+            dy,
+            width=0.0025,
+            head_width=0.012 / aspect * 1.2,
+            head_length=0.014,
+            length_includes_head=True,
+            transform=ax.transAxes,
+            color=INK,
+            zorder=26,
+        )
+    )
+    ax.text(
+        cx + dx * 0.85,
+        cy + dy * 0.85,
+        "N",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=7,
+        fontweight="bold",
+        color=INK,
+        fontfamily=style.font_family,
+        zorder=27,
+    )
 
 
 def _side_panel(ax: Axes, agencies, taxonomy: Taxonomy, style: MapStyle, key, outside: int) -> list[str]:
     entries = legend_entries(agencies, taxonomy) if len(agencies) else []
-    handles = [Line2D([], [], linestyle="none", marker=e.marker, markersize=6.5, markerfacecolor=e.color,
-                      markeredgecolor="white", label=e.label) for e in entries]
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=e.marker,
+            markersize=6.5,
+            markerfacecolor=e.color,
+            markeredgecolor="white",
+            label=e.label,
+        )
+        for e in entries
+    ]
     if handles:
-        legend = ax.legend(handles=handles, loc="upper left", title="Agencies: primary sector and type",
-                           frameon=False, prop={"family": style.font_family, "size": PANEL_PT},
-                           title_fontproperties={"family": style.font_family, "size": PANEL_PT + 1,
-                                                 "weight": "bold"},
-                           borderaxespad=0.0, borderpad=0.0, labelspacing=0.3, handletextpad=0.3,
-                           ncol=1 if ax.bbox.width < ax.bbox.height * 1.2 else 3, alignment="left")
-        renderer = ax.figure.canvas.get_renderer()
+        legend = ax.legend(
+            handles=handles,
+            loc="upper left",
+            title="Agencies: primary sector and type",
+            frameon=False,
+            prop={"family": style.font_family, "size": PANEL_PT},
+            title_fontproperties={"family": style.font_family, "size": PANEL_PT + 1, "weight": "bold"},
+            borderaxespad=0.0,
+            borderpad=0.0,
+            labelspacing=0.3,
+            handletextpad=0.3,
+            ncol=1 if ax.bbox.width < ax.bbox.height * 1.2 else 3,
+            alignment="left",
+        )
+        renderer = canvas_renderer(ax.figure)
         top = ax.transAxes.inverted().transform((0, legend.get_window_extent(renderer).y0))[1] - 0.04
     else:
         top = 1.0
@@ -228,15 +331,24 @@ def _side_panel(ax: Axes, agencies, taxonomy: Taxonomy, style: MapStyle, key, ou
     if outside:
         lines.append(f"{outside} more {'agency lies' if outside == 1 else 'agencies lie'} outside this map's extent.")
     if lines:
-        ax.text(0, top, "Agencies shown by number" if key else "", transform=ax.transAxes, fontsize=PANEL_PT + 1,
-                fontweight="bold", va="top", color=INK, fontfamily=style.font_family)
+        ax.text(
+            0,
+            top,
+            "Agencies shown by number" if key else "",
+            transform=ax.transAxes,
+            fontsize=PANEL_PT + 1,
+            fontweight="bold",
+            va="top",
+            color=INK,
+            fontfamily=style.font_family,
+        )
         _columns(ax, lines, top - 0.035, style)
     return [e.label for e in entries]
 
 
 def _columns(ax: Axes, lines: list[str], top: float, style: MapStyle) -> None:
     """Set the key in as many columns as the panel needs, shrinking the type if it must."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = canvas_renderer(ax.figure)
     panel = ax.get_window_extent(renderer)
     size = PANEL_PT
     while True:
@@ -251,8 +363,16 @@ def _columns(ax: Axes, lines: list[str], top: float, style: MapStyle) -> None:
     for i, line in enumerate(lines):
         column, row = divmod(i, rows)
         text = line if len(line) <= max_chars else line[: max_chars - 1] + "…"
-        ax.text(column / columns, top - row * line_px / panel.height, text, transform=ax.transAxes,
-                fontsize=size, va="top", color=INK, fontfamily=style.font_family)
+        ax.text(
+            column / columns,
+            top - row * line_px / panel.height,
+            text,
+            transform=ax.transAxes,
+            fontsize=size,
+            va="top",
+            color=INK,
+            fontfamily=style.font_family,
+        )
 
 
 def _locator(fig: Figure, page: PageSpec, panel_box, basemap: Basemap, view: MapView, style: MapStyle) -> None:
@@ -263,8 +383,9 @@ def _locator(fig: Figure, page: PageSpec, panel_box, basemap: Basemap, view: Map
     frame = setup_map_axes(ax, home_view(100, 100, REGION_EXTENT), style, inset=False)
     draw_land(ax, basemap, "2500m", style)
     xmin, ymin, xmax, ymax = view.extent
-    ax.add_patch(Rectangle((xmin, ymin), xmax - xmin, ymax - ymin, fill=False, edgecolor="#C0392B", linewidth=1.0,
-                           zorder=20))
+    ax.add_patch(
+        Rectangle((xmin, ymin), xmax - xmin, ymax - ymin, fill=False, edgecolor="#C0392B", linewidth=1.0, zorder=20)
+    )
     for spine in frame.ax.spines.values():
         spine.set_visible(True)
         spine.set_edgecolor(style.frame)
@@ -279,5 +400,12 @@ def _crop_marks(fig: Figure, page: PageSpec) -> None:
     for tx, sx in ((o, -1), (o + page.width_mm, 1)):
         for ty, sy in ((o, -1), (o + page.height_mm, 1)):
             for xs, ys in (([tx + sx * gap, tx + sx * o], [ty, ty]), ([tx, tx], [ty + sy * gap, ty + sy * o])):
-                fig.add_artist(Line2D([x / sheet_w for x in xs], [y / sheet_h for y in ys], color="black",
-                                      linewidth=0.3, transform=fig.transFigure))
+                fig.add_artist(
+                    Line2D(
+                        [x / sheet_w for x in xs],
+                        [y / sheet_h for y in ys],
+                        color="black",
+                        linewidth=0.3,
+                        transform=fig.transFigure,
+                    )
+                )

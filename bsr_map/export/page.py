@@ -39,8 +39,15 @@ class PageSpec:
         return (w / MM_PER_INCH, h / MM_PER_INCH)
 
 
-def page_spec(page: str = "A4", orientation: str = "landscape", *, custom_mm: tuple[float, float] | None = None,
-              margin_mm: float = 10.0, bleed: bool = False, crop_marks: bool = False) -> PageSpec:
+def page_spec(
+    page: str = "A4",
+    orientation: str = "landscape",
+    *,
+    custom_mm: tuple[float, float] | None = None,
+    margin_mm: float = 10.0,
+    bleed: bool = False,
+    crop_marks: bool = False,
+) -> PageSpec:
     """A :class:`PageSpec` from a preset name (or a custom size) and an orientation.
 
     Parameters

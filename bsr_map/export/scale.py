@@ -26,7 +26,7 @@ def nice_distance_km(max_km: float) -> float:
     if max_km <= 0:
         raise ValueError("max_km must be positive")
     exponent = math.floor(math.log10(max_km))
-    best = 10 ** exponent
+    best = 10**exponent
     for base in _NICE:
         if base * 10**exponent <= max_km:
             best = base * 10**exponent

@@ -10,13 +10,20 @@ from bsr_map.directory.taxonomy import Taxonomy
 
 def _escape(value: str) -> str:
     """Escape a text value (RFC 6350 §3.4): backslash, comma, semicolon and new lines."""
-    return (str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets with CRLF + space, never splitting a UTF-8 character."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         encoded = ch.encode("utf-8")
         limit = 75 if not out else 74  # continuation lines start with a space
@@ -43,12 +50,24 @@ def agency_vcard(record: dict, taxonomy: Taxonomy) -> str:
     str
         The card, CRLF line endings, folded at 75 octets.
     """
-    lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{_escape(record['name'])}",
-             f"ORG:{_escape(record['name'])}"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        "KIND:org",
+        f"FN:{_escape(record['name'])}",
+        f"ORG:{_escape(record['name'])}",
+    ]
     if record.get("local_name") and record["local_name"] != record["name"]:
         lines.append(f"NICKNAME:{_escape(record['local_name'])}")
-    address = ["", "", record.get("street_address", ""), record.get("city", ""), record.get("region", ""),
-               record.get("postcode", ""), country_name(record["country"])]
+    address = [
+        "",
+        "",
+        record.get("street_address", ""),
+        record.get("city", ""),
+        record.get("region", ""),
+        record.get("postcode", ""),
+        country_name(record["country"]),
+    ]
     lines.append("ADR;TYPE=work:" + ";".join(_escape(part) for part in address))
     if record.get("phone"):
         lines.append(f"TEL;TYPE=work,voice;VALUE=uri:tel:{record['phone'].replace(' ', '')}")

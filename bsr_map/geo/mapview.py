@@ -7,8 +7,12 @@ pure arithmetic so the same behaviour serves the Qt canvas, exports and tests.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from bsr_map.geo.projection import FRAME, REGION_EXTENT
+from bsr_map.geo.projection import FRAME, INSET_COUNTRY, REGION_EXTENT
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Closest zoom: metres per pixel (about a city district on screen).
 MIN_METRES_PER_PIXEL = 20.0
@@ -46,11 +50,11 @@ class MapView:
         xmin, _, _, ymax = self.extent
         return ((x - xmin) / self.metres_per_pixel, (ymax - y) / self.metres_per_pixel)
 
-    def resized(self, width: int, height: int) -> "MapView":
+    def resized(self, width: int, height: int) -> MapView:
         """The same centre and scale on a canvas of another size."""
         return _clamped(replace(self, width=max(1, int(width)), height=max(1, int(height))))
 
-    def panned(self, dx_px: float, dy_px: float) -> "MapView":
+    def panned(self, dx_px: float, dy_px: float) -> MapView:
         """Move the map content by ``(dx_px, dy_px)`` pixels (a drag to the right is positive dx)."""
         return _clamped(
             replace(
@@ -60,7 +64,7 @@ class MapView:
             )
         )
 
-    def zoomed(self, factor: float, px: float | None = None, py: float | None = None) -> "MapView":
+    def zoomed(self, factor: float, px: float | None = None, py: float | None = None) -> MapView:
         """Zoom in by ``factor`` (> 1 zooms in) keeping pixel ``(px, py)`` over the same place.
 
         Without an anchor pixel the view zooms about its centre.
@@ -74,14 +78,15 @@ class MapView:
         return _clamped(replace(self, cx=cx, cy=cy, metres_per_pixel=mpp))
 
 
-def home_view(width: int, height: int, frame: tuple[float, float, float, float] = REGION_EXTENT,
-              margin: float = 0.02) -> MapView:
+def home_view(
+    width: float, height: float, frame: tuple[float, float, float, float] = REGION_EXTENT, margin: float = 0.02
+) -> MapView:
     """The view that shows the whole ``frame`` on a ``width`` × ``height`` canvas.
 
     Parameters
     ----------
-    width, height : int
-        Canvas size in pixels.
+    width, height : float
+        Canvas size in pixels (whole pixels are used: fractions are dropped).
     frame : tuple of float
         Extent to fit, the region by default.
     margin : float
@@ -97,8 +102,14 @@ def home_view(width: int, height: int, frame: tuple[float, float, float, float] 
     return MapView((xmin + xmax) / 2.0, (ymin + ymax) / 2.0, mpp, width, height)
 
 
-def fit_view(extent: tuple[float, float, float, float], width: int, height: int, *, margin: float = 0.08,
-             min_span: float = 60_000.0) -> MapView:
+def fit_view(
+    extent: tuple[float, float, float, float],
+    width: float,
+    height: float,
+    *,
+    margin: float = 0.08,
+    min_span: float = 60_000.0,
+) -> MapView:
     """The view showing ``extent`` (map metres) on a canvas, with a margin.
 
     A single point, or points close together, are shown with at least
@@ -110,6 +121,34 @@ def fit_view(extent: tuple[float, float, float, float], width: int, height: int,
     xmin, xmax = min(xmin, cx - half), max(xmax, cx + half)
     ymin, ymax = min(ymin, cy - half), max(ymax, cy + half)
     return _clamped(home_view(width, height, (xmin, ymin, xmax, ymax), margin))
+
+
+def agencies_extent(agencies: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """The extent of the agencies on the main map, to fit a view to.
+
+    Icelandic agencies are left out: Iceland is drawn in an inset, and a view
+    of the main map stretched to reach it would show mostly sea.
+
+    Parameters
+    ----------
+    agencies : GeoDataFrame
+        Agencies with a ``country`` column and points in the main map's CRS (EPSG:3035).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(xmin, ymin, xmax, ymax)`` in map metres, or None when no agency is on the main map.
+
+    Examples
+    --------
+    >>> extent = agencies_extent(filtered)
+    >>> view = fit_view(extent, 800, 600) if extent is not None else home_view(800, 600)
+    """
+    mainland = agencies[agencies["country"] != INSET_COUNTRY]
+    if not len(mainland):
+        return None
+    xmin, ymin, xmax, ymax = (float(v) for v in mainland.total_bounds)
+    return (xmin, ymin, xmax, ymax)
 
 
 def _clamped(view: MapView) -> MapView:

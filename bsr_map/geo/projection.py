@@ -31,6 +31,8 @@ REGION_EXTENT = (3_950_000.0, 2_660_000.0, 5_450_000.0, 5_430_000.0)
 
 #: Frame of the Iceland inset in EPSG:3057 metres.
 INSET_FRAME = (190_000.0, 290_000.0, 780_000.0, 720_000.0)
+#: The country drawn in the inset rather than on the main map.
+INSET_COUNTRY = "IS"
 
 
 _TRANSFORMERS: dict[tuple[str, str], Transformer] = {}

@@ -1,0 +1,1 @@
+"""Qt views, dialogs and actions over the core: the only package that imports Qt."""

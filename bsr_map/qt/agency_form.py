@@ -21,11 +21,23 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.workspace.edits import Checked, check_agency
 from bsr_map.explore.model import ExploreModel
+from bsr_map.workspace.edits import Checked, check_agency
 
-TEXT_FIELDS = ("id", "name", "local_name", "region", "city", "street_address", "postcode", "website", "email",
-               "phone", "last_verified", "source")
+TEXT_FIELDS = (
+    "id",
+    "name",
+    "local_name",
+    "region",
+    "city",
+    "street_address",
+    "postcode",
+    "website",
+    "email",
+    "phone",
+    "last_verified",
+    "source",
+)
 
 
 def _checklist(terms, chosen) -> QListWidget:
@@ -42,8 +54,11 @@ def _checklist(terms, chosen) -> QListWidget:
 
 def _checked_codes(widget: QListWidget, keep_order: list[str] = ()) -> list[str]:
     """Ticked codes: those of ``keep_order`` first and in its order (the primary sector stays first)."""
-    ticked = [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-              if widget.item(i).checkState() == Qt.CheckState.Checked]
+    ticked = [
+        widget.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
     return [c for c in keep_order if c in ticked] + [c for c in ticked if c not in keep_order]
 
 
@@ -82,8 +97,9 @@ class AgencyForm(QDialog):
         location.addWidget(self.lon)
         form.addRow("Location (°)", location)
         self.sectors = _checklist(model.taxonomy.sectors, record.get("sectors", []))
-        self.sectors.setToolTip("The agency's primary sector (its colour on the map) stays first; "
-                                "newly ticked sectors follow")
+        self.sectors.setToolTip(
+            "The agency's primary sector (its colour on the map) stays first; newly ticked sectors follow"
+        )
         form.addRow("Sectors", self.sectors)
         self.services = _checklist(model.taxonomy.services, record.get("services", []))
         form.addRow("Services", self.services)
@@ -123,17 +139,25 @@ class AgencyForm(QDialog):
     def values(self) -> dict:
         """The raw values, as the importer would read them."""
         raw = {name: edit.text() for name, edit in self.fields.items()}
-        raw.update(type=self.type.currentData(), country=self.country.currentData(), lat=self.lat.text(),
-                   lon=self.lon.text(), sectors=_checked_codes(self.sectors, self._original_sectors),
-                   services=_checked_codes(self.services),
-                   languages=self.languages.text(), description=self.description.toPlainText())
+        raw.update(
+            type=self.type.currentData(),
+            country=self.country.currentData(),
+            lat=self.lat.text(),
+            lon=self.lon.text(),
+            sectors=_checked_codes(self.sectors, self._original_sectors),
+            services=_checked_codes(self.services),
+            languages=self.languages.text(),
+            description=self.description.toPlainText(),
+        )
         return raw
 
     def revalidate(self, *_args) -> Checked:
         """Check the values now; show problems (red) and warnings (amber); enable OK when none is wrong."""
         checked = check_agency(self.values(), self._model, editing_id=self._editing_id)
-        lines = [f"<span style='color:#B00020'>✗ {escape(p.column or '')}: {escape(p.message)}</span>"
-                 for p in checked.problems]
+        lines = [
+            f"<span style='color:#B00020'>✗ {escape(p.column or '')}: {escape(p.message)}</span>"
+            for p in checked.problems
+        ]
         lines += [f"<span style='color:#9A6700'>⚠ {escape(w)}</span>" for w in checked.warnings]
         self.messages.setText("<br>".join(lines) or "<span style='color:#2E7D32'>✓ All values are valid.</span>")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(checked.ok)

@@ -9,11 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bsr_map.geo.basemap import load_basemap
-from bsr_map.directory import load_directory, load_taxonomy
-from bsr_map.directory.importing import bundled_directory_path
-from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.main_window import APP_TITLE, MainWindow
 from bsr_map.util.startup import seconds_since_start
+from bsr_map.workspace.document import Workspace
 
 
 def _show_unexpected_error(exc_type, exc, tb) -> None:
@@ -23,8 +21,14 @@ def _show_unexpected_error(exc_type, exc, tb) -> None:
         QMessageBox.critical(None, APP_TITLE, f"Something went wrong: {exc}\n\nYour data has not been changed.")
 
 
-def run_gui(file: str | None = None, quit_after_first_paint: bool = False, screenshot: str | None = None,
-            size: tuple[int, int] | None = None, present: bool = False, tour: bool = False) -> int:
+def run_gui(
+    file: str | None = None,
+    quit_after_first_paint: bool = False,
+    screenshot: str | None = None,
+    size: tuple[int, int] | None = None,
+    present: bool = False,
+    tour: bool = False,
+) -> int:
     """Open the main window and run the event loop.
 
     Parameters
@@ -53,18 +57,22 @@ def run_gui(file: str | None = None, quit_after_first_paint: bool = False, scree
     sys.excepthook = _show_unexpected_error
     try:
         basemap = load_basemap()
-        model = ExploreModel(load_directory(), load_taxonomy(), bundled_directory_path())
+        workspace = Workspace()
+        workspace.open(None)
     except Exception as exc:  # any failure here must reach the user as a message, not a traceback
         QMessageBox.critical(None, APP_TITLE, f"The bundled data could not be loaded:\n\n{exc}")
         return 1
-    window = MainWindow(basemap, model)
+    window = MainWindow(basemap, workspace)
     if size is not None:
         window.resize(*size)
     shown = window
+    if file and present:
+        window.open_directory(file)  # the booth shows what the presenter opened
     if present:
         shown = window.open_presentation(tour=tour)
         shown.left.connect(window.show)  # leaving the booth mode leads to the staff window
     if quit_after_first_paint or screenshot:
+
         def _finish() -> None:
             print(f"{seconds_since_start():.3f}", flush=True)
             if screenshot and not shown.grab().save(screenshot):
@@ -79,7 +87,7 @@ def run_gui(file: str | None = None, quit_after_first_paint: bool = False, scree
         shown.canvas.agenciesRendered.connect(lambda _seconds: QTimer.singleShot(0, _finish))
     if not present:
         window.show()
-    if file:
+    if file and not present:
         QTimer.singleShot(0, lambda: window.open_directory(file))
     if not (quit_after_first_paint or screenshot):
         QTimer.singleShot(0, window.editing.offer_recovery)  # after a crash, offer the unsaved edits back

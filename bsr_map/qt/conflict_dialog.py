@@ -5,13 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QDialog, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QPushButton,
-    QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from bsr_map.directory.schema import FIELDS
 from bsr_map.store.base import Conflict
-from bsr_map.store.session import MINE, THEIRS, merge_record
+from bsr_map.store.conflicts import MINE, THEIRS, merge_record
 
 _LABELS = {f.name: f.label for f in FIELDS}
 #: What one row of the dialog stands for: the location is one choice, not two.
@@ -52,9 +64,11 @@ class ConflictDialog(QDialog):
         self.resize(820, 560)
         self._groups: dict[tuple[str, str], QButtonGroup] = {}  # (agency id, field) -> mine/theirs buttons
         layout = QVBoxLayout(self)
-        intro = QLabel(f"{len(conflicts)} of the agencies you edited were changed or deleted in {where} since you "
-                       "loaded them. <b>Nothing has been saved.</b> For each difference choose the value to keep; "
-                       "the agencies are then saved with your choices.")
+        intro = QLabel(
+            f"{len(conflicts)} of the agencies you edited were changed or deleted in {where} since you "
+            "loaded them. <b>Nothing has been saved.</b> For each difference choose the value to keep; "
+            "the agencies are then saved with your choices."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         scroll = QScrollArea(widgetResizable=True)
@@ -94,13 +108,25 @@ class ConflictDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         if conflict.mine is None or conflict.theirs is None:
-            rows = [("name", "Agency",
-                     "You deleted it" if conflict.mine is None else "Keep it, with your changes",
-                     "They deleted it" if conflict.theirs is None else "Keep it, with their changes")]
+            rows = [
+                (
+                    "name",
+                    "Agency",
+                    "You deleted it" if conflict.mine is None else "Keep it, with your changes",
+                    "They deleted it" if conflict.theirs is None else "Keep it, with their changes",
+                )
+            ]
         else:
-            rows = [(name, "Location" if name == LOCATION else _LABELS[name],
-                     _text(conflict.mine, name), _text(conflict.theirs, name))
-                    for name in conflict.differing_fields() if name != "lon"]
+            rows = [
+                (
+                    name,
+                    "Location" if name == LOCATION else _LABELS[name],
+                    _text(conflict.mine, name),
+                    _text(conflict.theirs, name),
+                )
+                for name in conflict.differing_fields()
+                if name != "lon"
+            ]
             if "lon" in conflict.differing_fields() and LOCATION not in conflict.differing_fields():
                 rows.append(("lon", "Location", _text(conflict.mine, LOCATION), _text(conflict.theirs, LOCATION)))
         for name, label, mine, theirs in rows:
@@ -117,8 +143,9 @@ class ConflictDialog(QDialog):
             group.buttons()[0].setChecked(True)  # mine, until the person chooses
             self._groups[(conflict.agency_id, name)] = group
         table.resizeRowsToContents()
-        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r)
-                                                                       for r in range(table.rowCount())) + 4)
+        table.setFixedHeight(
+            table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4
+        )
         layout = QVBoxLayout(box)
         layout.addWidget(table)
         return box
@@ -146,7 +173,10 @@ class ConflictDialog(QDialog):
         """Agency id -> the record to keep (None: the agency is deleted), as chosen."""
         result = {}
         for conflict in self.conflicts:
-            choices = {name: group.checkedButton().property("side")
-                       for (agency_id, name), group in self._groups.items() if agency_id == conflict.agency_id}
+            choices = {
+                name: group.checkedButton().property("side")
+                for (agency_id, name), group in self._groups.items()
+                if agency_id == conflict.agency_id
+            }
             result[conflict.agency_id] = merge_record(conflict, choices)
         return result

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from bsr_map.qt.conflict_dialog import _when
@@ -27,8 +34,12 @@ class DeletedAgenciesDialog(QDialog):
         self.setWindowTitle("Deleted agencies")
         self.resize(760, 420)
         layout = QVBoxLayout(self)
-        text = (f"{len(deleted)} agencies were deleted from {where}. Deletions are kept with who made them and "
-                "when; select agencies and restore them." if deleted else f"No agency has been deleted from {where}.")
+        text = (
+            f"{len(deleted)} agencies were deleted from {where}. Deletions are kept with who made them and "
+            "when; select agencies and restore them."
+            if deleted
+            else f"No agency has been deleted from {where}."
+        )
         intro = QLabel(text)
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -39,15 +50,17 @@ class DeletedAgenciesDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for row, item in enumerate(deleted):
-            for column, value in enumerate((item.record["name"], item.record["country"], item.deleted_by,
-                                            _when(item.deleted_at))):
+            for column, value in enumerate(
+                (item.record["name"], item.record["country"], item.deleted_by, _when(item.deleted_at))
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(str(value)))
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.restore_button = buttons.addButton("Restore selected", QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(False)
         self.table.itemSelectionChanged.connect(
-            lambda: self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows())))
+            lambda: self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

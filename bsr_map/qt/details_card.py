@@ -6,14 +6,14 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from bsr_map.explore.model import ExploreModel
 from bsr_map.directory.schema import country_name
+from bsr_map.explore.model import ExploreModel
 
 PLACEHOLDER = "<p style='color:#777'>Select an agency on the map or in the table to see its details.</p>"
 
 
 def _text_colour(background: str) -> str:
-    r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#FFFFFF"
 
 
@@ -23,30 +23,55 @@ def agency_html(record: dict, model: ExploreModel) -> str:
     chips = " ".join(
         f"<span style='background:{taxonomy.sectors[c].color}; color:{_text_colour(taxonomy.sectors[c].color)};'>"
         f"&nbsp;{escape(taxonomy.sectors.label(c))}&nbsp;</span>"
-        for c in record["sectors"] if c in taxonomy.sectors
+        for c in record["sectors"]
+        if c in taxonomy.sectors
     )
-    address = ", ".join(escape(v) for v in (record["street_address"], f"{record['postcode']} {record['city']}".strip(),
-                                            record["region"], country_name(record["country"])) if v)
+    address = ", ".join(
+        escape(v)
+        for v in (
+            record["street_address"],
+            f"{record['postcode']} {record['city']}".strip(),
+            record["region"],
+            country_name(record["country"]),
+        )
+        if v
+    )
     rows = [
         ("Type", escape(taxonomy.agency_types.label(record["type"]))),
         ("Address", address),
         ("Sectors", chips),
         ("Services", escape(", ".join(taxonomy.services.label(s) for s in record["services"]))),
         ("Languages", escape(", ".join(record["languages"]))),
-        ("Website", f"<a href='{escape(record['website'])}'>{escape(record['website'])}</a>" if record["website"] else ""),
-        ("E-mail", f"<a href='mailto:{escape(record['email'])}'>{escape(record['email'])}</a>" if record["email"] else ""),
-        ("Phone", f"<a href='tel:{escape(record['phone'].replace(' ', ''))}'>{escape(record['phone'])}</a>"
-         if record["phone"] else ""),
+        (
+            "Website",
+            f"<a href='{escape(record['website'])}'>{escape(record['website'])}</a>" if record["website"] else "",
+        ),
+        (
+            "E-mail",
+            f"<a href='mailto:{escape(record['email'])}'>{escape(record['email'])}</a>" if record["email"] else "",
+        ),
+        (
+            "Phone",
+            f"<a href='tel:{escape(record['phone'].replace(' ', ''))}'>{escape(record['phone'])}</a>"
+            if record["phone"]
+            else "",
+        ),
         ("Last verified", escape(record["last_verified"])),
         ("Source", escape(record["source"])),
         ("ID", f"<code>{escape(record['id'])}</code>"),
     ]
-    table = "".join(f"<tr><td style='color:#666; padding-right:8px' valign='top'>{k}</td><td>{v or '—'}</td></tr>"
-                    for k, v in rows)
-    local = (f"<div style='color:#555'>{escape(record['local_name'])}</div>"
-             if record["local_name"] and record["local_name"] != record["name"] else "")
-    return (f"<h3 style='margin-bottom:2px'>{escape(record['name'])}</h3>{local}"
-            f"<p>{escape(record['description'])}</p><table cellspacing='2'>{table}</table>")
+    table = "".join(
+        f"<tr><td style='color:#666; padding-right:8px' valign='top'>{k}</td><td>{v or '—'}</td></tr>" for k, v in rows
+    )
+    local = (
+        f"<div style='color:#555'>{escape(record['local_name'])}</div>"
+        if record["local_name"] and record["local_name"] != record["name"]
+        else ""
+    )
+    return (
+        f"<h3 style='margin-bottom:2px'>{escape(record['name'])}</h3>{local}"
+        f"<p>{escape(record['description'])}</p><table cellspacing='2'>{table}</table>"
+    )
 
 
 class DetailsCard(QTextBrowser):

@@ -25,16 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bsr_map.geo.basemap import Basemap
+from bsr_map.explore.describe import describe_filters
 from bsr_map.explore.model import ExploreModel
 from bsr_map.export.map_export import MAX_DPI, MIN_DPI, ExportCancelled, export_map
 from bsr_map.export.map_page import MapPageOptions, compose_map_page
 from bsr_map.export.page import PAGE_SIZES_MM, page_spec
-from bsr_map.explore.describe import describe_filters
+from bsr_map.geo.basemap import Basemap
 from bsr_map.qt.workers import Job
+from bsr_map.render.languages import LABEL_LANGUAGE_NAMES
 
-LANGUAGES = [("English", "en"), ("Local languages", "local"), ("German", "de"), ("Polish", "pl"),
-             ("Swedish", "sv"), ("Russian", "ru"), ("Japanese", "ja")]
 EXTENTS = [("Current map view", "view"), ("Filtered agencies", "fit"), ("Whole region", "region")]
 PREVIEW_DPI = 40
 PREVIEW_DELAY_MS = 350
@@ -80,8 +79,8 @@ class ExportMapDialog(QDialog):
         self.title = QLineEdit("Investment promotion agencies of the Baltic Sea Region")
         self.subtitle = QLineEdit(describe_filters(model.filters, model.taxonomy, model.count))
         self.lang = QComboBox()
-        for label, code in LANGUAGES:
-            self.lang.addItem(label, code)
+        for code, name in LABEL_LANGUAGE_NAMES.items():
+            self.lang.addItem(name, code)
         self.extent = QComboBox()
         for label, code in EXTENTS:
             self.extent.addItem(label, code)
@@ -94,10 +93,19 @@ class ExportMapDialog(QDialog):
         extras = QHBoxLayout()
         extras.addWidget(self.inset)
         extras.addWidget(self.locator)
-        for label, widget in (("Page", self.page), ("Orientation", self.orientation), ("Custom size", custom),
-                              ("Margins", self.margin), ("Print", marks), ("Resolution", self.dpi),
-                              ("Title", self.title), ("Subtitle", self.subtitle), ("Labels", self.lang),
-                              ("Extent", self.extent), ("Extras", extras)):
+        for label, widget in (
+            ("Page", self.page),
+            ("Orientation", self.orientation),
+            ("Custom size", custom),
+            ("Margins", self.margin),
+            ("Print", marks),
+            ("Resolution", self.dpi),
+            ("Title", self.title),
+            ("Subtitle", self.subtitle),
+            ("Labels", self.lang),
+            ("Extent", self.extent),
+            ("Extras", extras),
+        ):
             form.addRow(label, widget)
 
         self.preview = QLabel("Preparing preview…")
@@ -135,11 +143,21 @@ class ExportMapDialog(QDialog):
 
         self._debounce = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._debounce.timeout.connect(self.refresh_preview)
-        for signal in (self.page.currentTextChanged, self.orientation.currentTextChanged,
-                       self.custom_w.valueChanged, self.custom_h.valueChanged, self.margin.valueChanged,
-                       self.bleed.toggled, self.crop_marks.toggled, self.title.textChanged,
-                       self.subtitle.textChanged, self.lang.currentIndexChanged, self.extent.currentIndexChanged,
-                       self.inset.toggled, self.locator.toggled):
+        for signal in (
+            self.page.currentTextChanged,
+            self.orientation.currentTextChanged,
+            self.custom_w.valueChanged,
+            self.custom_h.valueChanged,
+            self.margin.valueChanged,
+            self.bleed.toggled,
+            self.crop_marks.toggled,
+            self.title.textChanged,
+            self.subtitle.textChanged,
+            self.lang.currentIndexChanged,
+            self.extent.currentIndexChanged,
+            self.inset.toggled,
+            self.locator.toggled,
+        ):
             signal.connect(self._on_option_changed)
         self.page.currentTextChanged.connect(self._on_page_changed)
         self._on_page_changed(self.page.currentText())
@@ -150,17 +168,30 @@ class ExportMapDialog(QDialog):
     def options(self, dpi: int | None = None) -> MapPageOptions:
         """The page options the dialog describes."""
         custom = (self.custom_w.value(), self.custom_h.value()) if self.page.currentText() == "Custom" else None
-        spec = page_spec(self.page.currentText() if custom is None else "A4", self.orientation.currentText(),
-                         custom_mm=custom, margin_mm=self.margin.value(), bleed=self.bleed.isChecked(),
-                         crop_marks=self.crop_marks.isChecked())
+        spec = page_spec(
+            self.page.currentText() if custom is None else "A4",
+            self.orientation.currentText(),
+            custom_mm=custom,
+            margin_mm=self.margin.value(),
+            bleed=self.bleed.isChecked(),
+            crop_marks=self.crop_marks.isChecked(),
+        )
         filtered = self._model.filtered
         dates = [d for d in filtered["last_verified"] if d]
         source = self._model.source_name or "bsr-map directory"
-        return MapPageOptions(page=spec, dpi=dpi or self.dpi.value(), title=self.title.text(),
-                              subtitle=self.subtitle.text(), lang=self.lang.currentData(),
-                              extent=self.extent.currentData(), view_extent=self._view_extent,
-                              inset=self.inset.isChecked(), locator=self.locator.isChecked(),
-                              directory_source=source, directory_date=max(dates) if dates else "")
+        return MapPageOptions(
+            page=spec,
+            dpi=dpi or self.dpi.value(),
+            title=self.title.text(),
+            subtitle=self.subtitle.text(),
+            lang=self.lang.currentData(),
+            extent=self.extent.currentData(),
+            view_extent=self._view_extent,
+            inset=self.inset.isChecked(),
+            locator=self.locator.isChecked(),
+            directory_source=source,
+            directory_date=max(dates) if dates else "",
+        )
 
     def _on_page_changed(self, text: str) -> None:
         custom = text == "Custom"
@@ -199,8 +230,11 @@ class ExportMapDialog(QDialog):
 
     def _on_preview_ready(self, image: QImage) -> None:
         pixmap = QPixmap.fromImage(image)
-        self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            pixmap.scaled(
+                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        )
         self.preview_image = image
 
     def _on_preview_finished(self) -> None:
@@ -210,8 +244,12 @@ class ExportMapDialog(QDialog):
 
     # -- export -----------------------------------------------------------------
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export map", str(Path.home() / "baltic-sea-region-map.pdf"),
-                                              "PDF (*.pdf);;PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export map",
+            str(Path.home() / "baltic-sea-region-map.pdf"),
+            "PDF (*.pdf);;PNG image (*.png);;SVG drawing (*.svg)",
+        )
         if path:
             self.export_to(path)
 
@@ -224,9 +262,13 @@ class ExportMapDialog(QDialog):
             QMessageBox.warning(self, "Cannot export", str(exc))
             return None
         agencies, basemap, taxonomy = self._model.filtered, self._basemap, self._model.taxonomy
-        self.export_job = Job(lambda progress, cancelled: export_map(path, agencies, basemap, taxonomy, options,
-                                                                      progress=progress, cancelled=cancelled),
-                              cancel_exceptions=(ExportCancelled,), parent=self)
+        self.export_job = Job(
+            lambda progress, cancelled: export_map(
+                path, agencies, basemap, taxonomy, options, progress=progress, cancelled=cancelled
+            ),
+            cancel_exceptions=(ExportCancelled,),
+            parent=self,
+        )
         self.export_job.progress.connect(self._on_export_progress)
         self.export_job.succeeded.connect(lambda _page: self._on_export_done(f"Exported {path.name}.", path))
         self.export_job.cancelled.connect(lambda: self._on_export_done("Export cancelled; nothing was written."))
@@ -263,7 +305,7 @@ class ExportMapDialog(QDialog):
         self._stop_jobs()
         super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self._stop_jobs()
         super().closeEvent(event)
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.explore.model import ExploreModel
 from bsr_map.explore.filtering import SECTOR_ALL, SECTOR_ANY
+from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.symbols import marker_pixmap
 
 
@@ -53,8 +53,9 @@ class FilterPanel(QScrollArea):
         countries = sorted(DIRECTORY_COUNTRIES, key=country_name)
         layout.addWidget(self._group("Country", "countries", [(c, country_name(c), None) for c in countries]))
 
-        sectors_group = self._group("Sector", "sectors",
-                                    [(s.code, s.label, swatch(s.color)) for s in model.taxonomy.sectors])
+        sectors_group = self._group(
+            "Sector", "sectors", [(s.code, s.label, swatch(s.color)) for s in model.taxonomy.sectors]
+        )
         mode_row = QHBoxLayout()
         self.sector_any = QRadioButton("any of")
         self.sector_all = QRadioButton("all of")
@@ -66,13 +67,11 @@ class FilterPanel(QScrollArea):
             mode_row.addWidget(button)
         mode_row.addStretch(1)
         self.sector_any.setChecked(True)
-        self.sector_all.toggled.connect(
-            lambda on: self._model.set_sector_mode(SECTOR_ALL if on else SECTOR_ANY))
+        self.sector_all.toggled.connect(lambda on: self._model.set_sector_mode(SECTOR_ALL if on else SECTOR_ANY))
         sectors_group.layout().insertLayout(0, mode_row)
         layout.addWidget(sectors_group)
 
-        layout.addWidget(self._group("Type", "types",
-                                     [(t.code, t.label, None) for t in model.taxonomy.agency_types]))
+        layout.addWidget(self._group("Type", "types", [(t.code, t.label, None) for t in model.taxonomy.agency_types]))
         self.clear_button = QPushButton("Clear all filters")
         self.clear_button.clicked.connect(self._model.clear_filters)
         layout.addWidget(self.clear_button)

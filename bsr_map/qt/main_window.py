@@ -3,51 +3,47 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication, QDialog, QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QToolBar,
-)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
 
 from bsr_map import __version__
-from bsr_map.util.atomic import SaveError
-from bsr_map.geo.basemap import Basemap
-from bsr_map.export.credits import CREDITS
-from bsr_map.directory import DirectoryReadError, read_directory
-from bsr_map.directory.readers import SPATIAL_SUFFIXES, TABULAR_SUFFIXES
-from bsr_map.explore.model import ExploreModel
 from bsr_map.explore.filtering import FilterState
+from bsr_map.export.credits import CREDITS
+from bsr_map.geo.basemap import Basemap
+from bsr_map.geo.mapview import agencies_extent
+from bsr_map.geo.projection import INSET_COUNTRY
 from bsr_map.qt.agency_table import AgencyTable
 from bsr_map.qt.details_card import DetailsCard
+from bsr_map.qt.file_controller import OPEN_SUFFIXES
 from bsr_map.qt.filter_panel import FilterPanel
 from bsr_map.qt.map_canvas import MapCanvas
-from bsr_map.store.postgis_store import display_url, is_database_url
+from bsr_map.store.postgis_store import is_database_url
+from bsr_map.util.paths import settings_file
+from bsr_map.workspace.document import Workspace
+from bsr_map.workspace.sources import Kind, latest_verified
 
 APP_TITLE = "Baltic Sea Region Investment Map"
-OPEN_SUFFIXES = TABULAR_SUFFIXES + SPATIAL_SUFFIXES
 MAX_RECENT = 8
-#: Problems listed in the import dialog before "and N more".
-MAX_LISTED_PROBLEMS = 40
 
 
 def app_settings() -> QSettings:
     """The app's settings; ``BSR_MAP_SETTINGS_DIR`` moves them (tests use a temp folder)."""
-    folder = os.environ.get("BSR_MAP_SETTINGS_DIR")
-    if folder:
-        return QSettings(str(Path(folder) / "bsr-map.ini"), QSettings.Format.IniFormat)
+    file = settings_file()
+    if file is not None:
+        return QSettings(str(file), QSettings.Format.IniFormat)
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "bsr-map", "bsr-map")
 
 
 class MainWindow(QMainWindow):
-    """The application window around an :class:`ExploreModel`."""
+    """The application window around a :class:`~bsr_map.workspace.document.Workspace` (what is open)."""
 
-    def __init__(self, basemap: Basemap, model: ExploreModel, parent=None):
+    def __init__(self, basemap: Basemap, workspace: Workspace, parent=None):
         super().__init__(parent)
-        self.model = model
-        self.session = None  # an EditSession when the directory is a shared one (a database)
+        self.workspace = workspace
+        self.model = model = workspace.model
         self.settings = app_settings()
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
@@ -81,7 +77,8 @@ class MainWindow(QMainWindow):
         self.canvas.cursorLeft.connect(self._position.clear)
         model.filters_changed.connect(self._on_model_filters_changed)
         model.filters_changed.connect(self._save_filters)
-        model.directory_changed.connect(self._update_title)
+        workspace.state_changed.connect(self._update_title)
+        workspace.state_changed.connect(self._update_shared_actions)
         self._build_actions()
         self._restore_settings()
         self._on_model_filters_changed()
@@ -101,51 +98,104 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.open_action = self._action("&Open directory…", self._on_open_triggered, QKeySequence.StandardKey.Open,
-                                        "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)")
+        from bsr_map.qt.editing_controller import EditingController
+        from bsr_map.qt.file_controller import FileController
+
+        self.files = FileController(self)
+        self.open_action = self._action(
+            "&Open directory…",
+            self.files.choose_file,
+            QKeySequence.StandardKey.Open,
+            "Open an agency directory file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)",
+        )
         self.open_shared_action = self._action(
-            "Open &shared directory…", self._on_open_shared_triggered, "Ctrl+Shift+O",
-            "Open the directory several offices share in a PostgreSQL/PostGIS database (postgresql://…)")
-        self.reload_action = self._action("&Reload shared directory", self.reload_shared, "F5",
-                                          "Load the shared directory again, with everyone's saved changes")
+            "Open &shared directory…",
+            self.files.choose_database,
+            "Ctrl+Shift+O",
+            "Open the directory several offices share in a PostgreSQL/PostGIS database (postgresql://…)",
+        )
+        self.reload_action = self._action(
+            "&Reload",
+            self.files.reload,
+            "F5",
+            "Read the open directory again, with everyone's saved changes",
+        )
         self.take_offline_action = self._action(
-            "&Take offline copy…", self._on_take_offline_triggered, None,
-            "Write a GeoPackage copy of the shared directory (or of the filtered agencies) to use without a network")
+            "&Take offline copy…",
+            self.files.choose_offline_copy,
+            None,
+            "Write a GeoPackage copy of the shared directory (or of the filtered agencies) to use without a network",
+        )
         self.merge_offline_action = self._action(
-            "&Merge offline copy…", self._on_merge_offline_triggered, None,
-            "Send the edits made in an offline copy back to the shared directory it was taken from")
-        self.deleted_action = self._action("&Deleted agencies…", self.show_deleted, None,
-                                           "Agencies deleted from the shared directory, with who and when; restore them")
-        self.export_map_action = self._action("&Export map…", self.open_export_dialog, "Ctrl+E",
-                                              "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)")
+            "&Merge offline copy…",
+            self.files.choose_copy_to_merge,
+            None,
+            "Send the edits made in an offline copy back to the shared directory it was taken from",
+        )
+        self.deleted_action = self._action(
+            "&Deleted agencies…",
+            self.files.show_deleted,
+            None,
+            "Agencies deleted from the shared directory, with who and when; restore them",
+        )
+        self.export_map_action = self._action(
+            "&Export map…",
+            self.open_export_dialog,
+            "Ctrl+E",
+            "Export a print-ready map of the filtered agencies (PNG, SVG, PDF)",
+        )
         self.export_directory_action = self._action(
-            "Export &directory…", lambda: self._on_export_directory_triggered(False), "Ctrl+Shift+E",
-            "Export the filtered agencies' entries (PDF with QR codes, CSV, XLSX, vCard)")
+            "Export &directory…",
+            lambda: self._on_export_directory_triggered(False),
+            "Ctrl+Shift+E",
+            "Export the filtered agencies' entries (PDF with QR codes, CSV, XLSX, vCard)",
+        )
         self.export_brochure_action = self._action(
-            "Export &brochure pack…", lambda: self._on_export_directory_triggered(True), None,
-            "One PDF for investors: cover, overview map, directory and a locator map per agency")
-        self.export_vcard_action = self._action("Save selected agency as &vCard…", self._on_export_vcard_triggered,
-                                                None, "Save the selected agency as a vCard 4.0 address card")
+            "Export &brochure pack…",
+            lambda: self._on_export_directory_triggered(True),
+            None,
+            "One PDF for investors: cover, overview map, directory and a locator map per agency",
+        )
+        self.export_vcard_action = self._action(
+            "Save selected agency as &vCard…",
+            self._on_export_vcard_triggered,
+            None,
+            "Save the selected agency as a vCard 4.0 address card",
+        )
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.home_action = self._action("&Whole region", self.canvas.go_home, "Ctrl+0",
-                                        "Show the whole Baltic Sea Region (Ctrl+0)")
-        self.zoom_in_action = self._action("Zoom &in", lambda: self.canvas.zoom_by(1.5),
-                                           QKeySequence.StandardKey.ZoomIn)
-        self.zoom_out_action = self._action("Zoom &out", lambda: self.canvas.zoom_by(1 / 1.5),
-                                            QKeySequence.StandardKey.ZoomOut)
-        self.fit_action = self._action("&Fit to agencies", self.fit_to_agencies, "Ctrl+Shift+A",
-                                       "Zoom the map to the agencies that pass the filters")
-        self.zoom_selection_action = self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+L",
-                                                  "Zoom the map to the selected agency")
+        self.home_action = self._action(
+            "&Whole region", self.canvas.go_home, "Ctrl+0", "Show the whole Baltic Sea Region (Ctrl+0)"
+        )
+        self.zoom_in_action = self._action(
+            "Zoom &in", lambda: self.canvas.zoom_by(1.5), QKeySequence.StandardKey.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            "Zoom &out", lambda: self.canvas.zoom_by(1 / 1.5), QKeySequence.StandardKey.ZoomOut
+        )
+        self.fit_action = self._action(
+            "&Fit to agencies",
+            self.fit_to_agencies,
+            "Ctrl+Shift+A",
+            "Zoom the map to the agencies that pass the filters",
+        )
+        self.zoom_selection_action = self._action(
+            "Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+L", "Zoom the map to the selected agency"
+        )
         self.clear_filters_action = self._action("&Clear all filters", self.model.clear_filters, "Ctrl+Shift+X")
-        self.present_action = self._action("&Presentation mode", self.open_presentation, "F11",
-                                           "Full screen for a trade-fair booth (leave with Ctrl+Shift+Q)")
-        self.search_action = self._action("&Find…", self._on_find_triggered, QKeySequence.StandardKey.Find,
-                                          "Search agencies by name, city or description (Ctrl+F)")
+        self.present_action = self._action(
+            "&Presentation mode",
+            self.open_presentation,
+            "F11",
+            "Full screen for a trade-fair booth (leave with Ctrl+Shift+Q)",
+        )
+        self.search_action = self._action(
+            "&Find…",
+            self._on_find_triggered,
+            QKeySequence.StandardKey.Find,
+            "Search agencies by name, city or description (Ctrl+F)",
+        )
         self.clear_selection_action = self._action("Clear selection", self._on_escape, "Esc")
         about_action = self._action("&About bsr-map", self._on_about_triggered)
-        from bsr_map.qt.editing_controller import EditingController
-
         self.editing = EditingController(self)
 
         menus = self.menuBar()
@@ -156,13 +206,18 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.reload_action)
         file_menu.addAction(self.editing.save_action)
         file_menu.addAction(self.editing.save_as_action)
+        file_menu.addAction(self.editing.save_copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.deleted_action)
         file_menu.addAction(self.take_offline_action)
         file_menu.addAction(self.merge_offline_action)
         file_menu.addSeparator()
-        for action in (self.export_map_action, self.export_directory_action, self.export_brochure_action,
-                       self.export_vcard_action):
+        for action in (
+            self.export_map_action,
+            self.export_directory_action,
+            self.export_brochure_action,
+            self.export_vcard_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -173,8 +228,13 @@ class MainWindow(QMainWindow):
         for action in (self.search_action, self.clear_filters_action, self.clear_selection_action):
             edit_menu.addAction(action)
         view_menu = menus.addMenu("&View")
-        for action in (self.home_action, self.fit_action, self.zoom_selection_action, self.zoom_in_action,
-                       self.zoom_out_action):
+        for action in (
+            self.home_action,
+            self.fit_action,
+            self.zoom_selection_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+        ):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.present_action)
@@ -186,8 +246,18 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
-        for action in (self.open_action, self.export_map_action, None, self.home_action, self.fit_action, self.zoom_selection_action,
-                       self.zoom_in_action, self.zoom_out_action, None, self.clear_filters_action):
+        for action in (
+            self.open_action,
+            self.export_map_action,
+            None,
+            self.home_action,
+            self.fit_action,
+            self.zoom_selection_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            None,
+            self.clear_filters_action,
+        ):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
         self._update_recent_menu()
@@ -197,8 +267,9 @@ class MainWindow(QMainWindow):
         """Open the trade-fair presentation mode full screen (on its own filters and selection)."""
         from bsr_map.qt.presentation import open_presentation
 
-        self.presentation = open_presentation(self.canvas.basemap, self.model.directory, self.model.taxonomy,
-                                              self.settings, tour=tour)
+        self.presentation = open_presentation(
+            self.canvas.basemap, self.model.directory, self.model.taxonomy, self.settings, tour=tour
+        )
         return self.presentation
 
     def open_export_dialog(self):
@@ -212,11 +283,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_export_directory_triggered(self, brochure: bool) -> None:
-        filters = ("Brochure pack (*.pdf)" if brochure else
-                   "Printed directory (*.pdf);;Spreadsheet (*.xlsx);;CSV table (*.csv);;vCard address cards (*.vcf)")
+        filters = (
+            "Brochure pack (*.pdf)"
+            if brochure
+            else "Printed directory (*.pdf);;Spreadsheet (*.xlsx);;CSV table (*.csv);;vCard address cards (*.vcf)"
+        )
         name = "baltic-sea-region-brochure.pdf" if brochure else "baltic-sea-region-directory.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export brochure pack" if brochure else "Export directory",
-                                              str(Path.home() / name), filters)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export brochure pack" if brochure else "Export directory", str(Path.home() / name), filters
+        )
         if path:
             self.start_directory_export(path, brochure=brochure)
 
@@ -225,15 +300,16 @@ class MainWindow(QMainWindow):
         if record is None:
             QMessageBox.information(self, APP_TITLE, "Select an agency first.")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save vCard", str(Path.home() / f"{record['id']}.vcf"),
-                                              "vCard (*.vcf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save vCard", str(Path.home() / f"{record['id']}.vcf"), "vCard (*.vcf)"
+        )
         if path:
             self.save_selected_vcard(path)
 
     def save_selected_vcard(self, path: str | Path) -> bool:
         """Write the selected agency's vCard 4.0 card to ``path``; report failures in a dialog."""
-        from bsr_map.util.atomic import SaveError
         from bsr_map.export.directory_export import export_directory
+        from bsr_map.util.atomic import SaveError
 
         row = self.model.directory.iloc[[self.model.row_of(self.model.selected_id)]]
         try:
@@ -251,9 +327,9 @@ class MainWindow(QMainWindow):
         """
         from PySide6.QtWidgets import QProgressDialog
 
+        from bsr_map.explore.describe import describe_filters
         from bsr_map.export import ExportCancelled
         from bsr_map.export.directory_export import export_brochure, export_directory
-        from bsr_map.explore.describe import describe_filters
         from bsr_map.qt.workers import Job
 
         agencies, taxonomy, basemap = self.model.filtered, self.model.taxonomy, self.canvas.basemap
@@ -262,24 +338,32 @@ class MainWindow(QMainWindow):
             return None
         path = Path(path)
         subtitle = describe_filters(self.model.filters, taxonomy, len(agencies))
-        source = self.model.source_name or "bsr-map directory"
-        dates = [d for d in agencies["last_verified"] if d]
+        source = self.workspace.source.credit_name if self.workspace.source else ""
+        latest = latest_verified(agencies)
 
         def work(progress, cancelled):
             if brochure:
-                return export_brochure(path, agencies, basemap, taxonomy, subtitle=subtitle, progress=progress,
-                                       cancelled=cancelled, directory_source=source,
-                                       directory_date=max(dates) if dates else "")
-            return export_directory(path, agencies, taxonomy, subtitle=subtitle, progress=progress,
-                                    cancelled=cancelled)
+                return export_brochure(
+                    path,
+                    agencies,
+                    basemap,
+                    taxonomy,
+                    subtitle=subtitle,
+                    progress=progress,
+                    cancelled=cancelled,
+                    directory_source=source,
+                    directory_date=latest,
+                )
+            return export_directory(path, agencies, taxonomy, subtitle=subtitle, progress=progress, cancelled=cancelled)
 
         job = Job(work, cancel_exceptions=(ExportCancelled,), parent=self)
         progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, self)
         progress.setWindowTitle("Export")
         progress.setMinimumDuration(300)
         progress.canceled.connect(job.cancel)
-        job.progress.connect(lambda fraction, message: (progress.setValue(int(fraction * 100)),
-                                                        progress.setLabelText(message)))
+        job.progress.connect(
+            lambda fraction, message: (progress.setValue(int(fraction * 100)), progress.setLabelText(message))
+        )
         job.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Exported {path.name}.", 8000))
         job.cancelled.connect(lambda: self.statusBar().showMessage("Export cancelled; nothing was written.", 8000))
         job.failed.connect(lambda message: QMessageBox.warning(self, "Export failed", message))
@@ -292,9 +376,9 @@ class MainWindow(QMainWindow):
     def fit_to_agencies(self) -> None:
         """Zoom to the filtered agencies (Icelandic ones are in the inset and do not count)."""
         filtered = self.model.filtered
-        mainland = filtered[filtered["country"] != "IS"]
-        if len(mainland):
-            self.canvas.fit_to(tuple(mainland.total_bounds))
+        extent = agencies_extent(filtered)
+        if extent is not None:
+            self.canvas.fit_to(extent)
         elif len(filtered):
             self.canvas.go_home()
 
@@ -304,7 +388,7 @@ class MainWindow(QMainWindow):
         if record is None:
             self.statusBar().showMessage("No agency is selected.", 3000)
             return
-        if record["country"] == "IS":
+        if record["country"] == INSET_COUNTRY:
             self.canvas.go_home()  # Iceland is shown in the inset at every zoom
             return
         point = record["geometry"]
@@ -321,281 +405,39 @@ class MainWindow(QMainWindow):
         self.filter_panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_panel.search.selectAll()
 
-    # -- opening files ----------------------------------------------------------
-    def _on_open_triggered(self) -> None:
-        patterns = " ".join(f"*{s}" for s in OPEN_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(self, "Open agency directory", str(Path.home()),
-                                              f"Directory files ({patterns});;All files (*)")
-        if path:
-            self.open_directory(path)
+    # -- opening and messages --------------------------------------------------
+    def open_directory(self, location: str | Path) -> bool:
+        """Open a directory file, GeoPackage or ``postgresql://`` URL (asking about unsaved edits first)."""
+        return self.files.open(location)
 
-    def open_directory(self, path: str | Path) -> bool:
-        """Read, validate and show a directory file; ask before importing only its good rows.
+    def warn(self, title: str, text: str) -> None:
+        """Tell the user that something could not be done (and why)."""
+        QMessageBox.warning(self, title, text)
 
-        Returns True when a directory was loaded. A ``postgresql://`` URL opens a shared directory.
-        """
-        if isinstance(path, str) and is_database_url(path):
-            return self.open_shared(path)
-        path = Path(path)
-        if not self.editing.confirm_discard():
-            return False
-        try:
-            result = read_directory(path)
-        except DirectoryReadError as exc:
-            QMessageBox.warning(self, "Cannot open directory", str(exc))
-            return False
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot open directory", f"{path}: {exc.strerror or exc}")
-            return False
-        if result.problems and not self.confirm_partial_import(result):
-            self.statusBar().showMessage(f"Nothing was imported from {path.name}.", 5000)
-            return False
-        self.close_session()
-        self.model.set_directory(result.agencies, path)
-        self.editing.directory_replaced()
-        self.editing.take_lock(path)
-        self._remember_recent(path)
-        note = f" ({len(result.warnings)} notes: {'; '.join(result.warnings)})" if result.warnings else ""
-        self.statusBar().showMessage(f"Opened {path.name}: {len(result.agencies)} agencies.{note}", 10000)
-        return True
-
-    # -- shared directories --------------------------------------------------------
-    def _on_open_shared_triggered(self) -> None:
-        last = self.settings.value("last_database", "") or "postgresql://"
-        url, ok = QInputDialog.getText(self, "Open shared directory",
-                                       "Address of the database (postgresql://user@host:port/database).\n"
-                                       "The password is asked for when needed and never stored.",
-                                       QLineEdit.EchoMode.Normal, last)
-        if ok and url.strip():
-            self.open_shared(url.strip())
-
-    def open_shared(self, url: str, *, ask: bool = True) -> bool:
-        """Open the shared directory at ``url``; True when it was loaded.
-
-        ``ask=False`` skips the unsaved-edits question (restoring a recovery copy).
-        """
-        from bsr_map.directory import DirectoryError
-        from bsr_map.store import StoreError
-        from bsr_map.store.session import EditSession
-
-        if not is_database_url(url):
-            QMessageBox.warning(self, "Cannot open shared directory",
-                                f"“{display_url(url)}” is not a database address; it starts with postgresql://")
-            return False
-        if ask and not self.editing.confirm_discard():
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            session = EditSession.open(url, ask_password=self.ask_password)
-        except (StoreError, DirectoryError) as exc:
-            session, problem = None, str(exc)
-        finally:
-            QApplication.restoreOverrideCursor()
-        if session is None:
-            QMessageBox.warning(self, "Cannot open shared directory", problem)
-            return False
-        self.close_session()
-        self.editing.release_lock()  # the database guards its records itself
-        self.session = session
-        self.model.set_directory(session.directory, session.location)
-        self.editing.directory_replaced()
-        self.settings.setValue("last_database", session.location)
-        self._remember_recent(session.location)
-        self._update_shared_actions()
-        self.statusBar().showMessage(f"Opened {session.location}: {len(session.directory)} agencies.", 10000)
-        return True
+    def inform(self, title: str, text: str) -> None:
+        """Tell the user something they should know."""
+        QMessageBox.information(self, title, text)
 
     def ask_password(self, location: str) -> str | None:
-        """Ask for the database password (kept in memory for this session only; a hook for tests)."""
-        password, ok = QInputDialog.getText(self, "Database password", f"Password for {location}:",
-                                            QLineEdit.EchoMode.Password)
-        return password if ok else None
-
-    def close_session(self) -> None:
-        """Stop using the shared directory (another directory was opened, or saved as a file)."""
-        if self.session is not None:
-            self.session.close()
-            self.session = None
-        self._update_shared_actions()
-
-    def reload_shared(self) -> bool:
-        """Load the shared directory again (asks first when there are unsaved edits)."""
-        if self.session is None or not self.editing.confirm_discard():
-            return False
-        from bsr_map.store import StoreError
-
-        try:
-            directory = self.session.reload()
-        except StoreError as exc:
-            QMessageBox.warning(self, "Cannot reload", str(exc))
-            return False
-        self.show_shared(directory)
-        self.statusBar().showMessage(f"Reloaded {self.session.location}: {len(directory)} agencies.", 5000)
-        return True
-
-    def show_shared(self, directory) -> None:
-        """Show the shared directory as the store has it now (after a reload or a save); its history starts afresh."""
-        selected = self.model.selected_id
-        self.model.set_directory(directory, self.session.location)
-        if selected is not None and selected in set(directory["id"]):
-            self.model.select(selected)
-        self.editing.directory_replaced()
-
-    def _update_shared_actions(self) -> None:
-        shared = self.session is not None
-        self.reload_action.setEnabled(shared)
-        self.take_offline_action.setEnabled(shared)
-        self.deleted_action.setEnabled(shared)
-
-    def show_deleted(self) -> bool:
-        """List the shared directory's deleted agencies; restore the ones the user selects. True when restored."""
-        from bsr_map.store import StoreError
-
-        if self.session is None:
-            return False
-        try:
-            deleted = self.session.store.deleted()
-        except StoreError as exc:
-            QMessageBox.warning(self, "Deleted agencies", str(exc))
-            return False
-        ids = self.choose_deleted(deleted)
-        if not ids:
-            return False
-        if not self.editing.undo_stack.isClean():
-            QMessageBox.information(self, "Deleted agencies", "Save your edits first, then restore.")
-            return False
-        try:
-            self.session.store.restore(ids)
-        except StoreError as exc:
-            QMessageBox.warning(self, "Could not restore", str(exc))
-            return False
-        self.reload_shared()
-        self.statusBar().showMessage(f"Restored {len(ids)} agencies.", 8000)
-        return True
-
-    def choose_deleted(self, deleted) -> list[str]:
-        """Show the deleted agencies; the ids to restore, or none (a hook for tests)."""
-        from bsr_map.qt.deleted_dialog import DeletedAgenciesDialog
-
-        dialog = DeletedAgenciesDialog(deleted, self.session.location, self)
-        return dialog.selected_ids() if dialog.exec() == QDialog.DialogCode.Accepted else []
-
-    def _on_take_offline_triggered(self) -> None:
-        filtered = self.model.count < len(self.model.directory)
-        only_filtered = False
-        if filtered:
-            box = QMessageBox(QMessageBox.Icon.Question, "Take offline copy",
-                              f"Copy the whole shared directory or only the {self.model.count} agencies that pass "
-                              "the filters?", parent=self)
-            everything = box.addButton(f"All {len(self.model.directory)} agencies", QMessageBox.ButtonRole.AcceptRole)
-            some = box.addButton(f"The {self.model.count} filtered", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-            box.exec()
-            if box.clickedButton() not in (everything, some):
-                return
-            only_filtered = box.clickedButton() is some
-        path, _ = QFileDialog.getSaveFileName(self, "Take offline copy", str(Path.home() / "offline-directory.gpkg"),
-                                              "GeoPackage (*.gpkg)")
-        if path:
-            self.take_offline_copy(Path(path).with_suffix(".gpkg"), only_filtered=only_filtered)
-
-    def take_offline_copy(self, path: str | Path, *, only_filtered: bool = False) -> bool:
-        """Write a GeoPackage snapshot of the shared directory (or of the filtered agencies) to ``path``."""
-        from bsr_map.store import StoreError
-        from bsr_map.store.offline import take_offline
-
-        if self.session is None:
-            return False
-        if not self.editing.undo_stack.isClean():
-            QMessageBox.information(self, "Take offline copy", "Save your edits first: the offline copy is taken "
-                                    f"from what is saved in {self.session.location}.")
-            return False
-        ids = list(self.model.filtered["id"]) if only_filtered else None
-        try:
-            take_offline(self.session.store, path, ids)
-        except (StoreError, SaveError, OSError) as exc:
-            QMessageBox.warning(self, "Could not take the offline copy", str(exc))
-            return False
-        count = len(ids) if ids is not None else len(self.model.directory)
-        self.statusBar().showMessage(f"Offline copy of {count} agencies written to {Path(path).name}. Open it at "
-                                     "the fair; merge it back with File → Merge offline copy.", 10000)
-        return True
-
-    def _on_merge_offline_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Merge offline copy", str(Path.home()), "GeoPackage (*.gpkg)")
-        if path:
-            self.merge_offline_copy(path)
-
-    def merge_offline_copy(self, path: str | Path) -> bool:
-        """Send the edits of an offline copy to the shared directory it came from; conflicts are settled here."""
-        from bsr_map.directory import DirectoryError
-        from bsr_map.store import StoreError, open_store
-        from bsr_map.store.offline import copy_source, sync
-
-        path = Path(path)
-        try:
-            source = copy_source(path)
-        except Exception as exc:  # not a GeoPackage at all: GDAL raises several kinds
-            QMessageBox.warning(self, "Cannot merge", f"{path.name} cannot be read as a GeoPackage ({exc}).")
-            return False
-        if source is None:
-            QMessageBox.warning(self, "Cannot merge", f"{path.name} is not an offline copy of a shared directory "
-                                "(it was not written by “Take offline copy”).")
-            return False
-        same = self.session is not None and self.session.location == source
-        store = None
-        try:
-            store = self.session.store if same else open_store(source, ask_password=self.ask_password)
-            report = sync(path, store)
-            if report.conflicts:
-                settled = self.editing.settle_conflicts(report.conflicts, source)
-                if settled is None:
-                    self.statusBar().showMessage("Nothing was merged; the offline copy is unchanged.", 8000)
-                    return False
-                report = sync(path, store, settled=settled, seen=report.conflicts)
-        except (StoreError, DirectoryError, SaveError, OSError) as exc:
-            QMessageBox.warning(self, "Could not merge the offline copy", str(exc))
-            return False
-        finally:
-            if store is not None and not same:
-                store.close()
-        if report.conflicts:
-            QMessageBox.warning(self, "Could not merge the offline copy", "Agencies were changed again in "
-                                f"{source} while you chose; nothing was merged. Merge again to see them.")
-            return False
-        message = f"Merged {len(report.sent)} changes from {path.name} into {source}."
-        if report.copy_error:
-            QMessageBox.warning(self, "Offline copy not refreshed", f"The edits were merged into {source}, but "
-                                f"{path.name} could not be brought up to date ({report.copy_error}). Take a new "
-                                "offline copy before editing offline again.")
-        if same and self.editing.undo_stack.isClean():
-            self.reload_shared()
-        elif same:
-            message += " Save your edits, then reload to see them."
-        self.statusBar().showMessage(message, 10000)
-        return True
+        """The database password (kept in memory for this session only)."""
+        return self.files.ask_password(location)
 
     def confirm_partial_import(self, result) -> bool:
-        good = len(result.agencies)
-        listed = [str(p) for p in result.problems[:MAX_LISTED_PROBLEMS]]
-        if len(result.problems) > MAX_LISTED_PROBLEMS:
-            listed.append(f"… and {len(result.problems) - MAX_LISTED_PROBLEMS} more problems")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Problems in the directory file",
-                          f"{result.summary()}.\n\nImport the {good} valid rows, or nothing?", parent=self)
-        box.setDetailedText("\n".join(listed + result.warnings))
-        self._import_button = box.addButton(f"Import {good} valid rows", QMessageBox.ButtonRole.AcceptRole)
-        nothing = box.addButton("Import nothing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(nothing)
-        self._import_button.setEnabled(good > 0)
-        self.last_problem_box = box
-        box.exec()
-        return box.clickedButton() is self._import_button
+        """A file with bad rows: import its valid rows (True), or nothing."""
+        return self.files.confirm_partial_import(result)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def _update_shared_actions(self) -> None:
+        source = self.workspace.source
+        kind = source.kind if source is not None else None
+        self.reload_action.setEnabled(source is not None)
+        self.take_offline_action.setEnabled(kind in (Kind.DATABASE, Kind.GEOPACKAGE))
+        self.deleted_action.setEnabled(kind in (Kind.DATABASE, Kind.GEOPACKAGE, Kind.OFFLINE))
+
+    def dragEnterEvent(self, event) -> None:
         if self._dropped_path(event) is not None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         path = self._dropped_path(event)
         if path is not None:
             event.acceptProposedAction()
@@ -613,7 +455,8 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_files", [])
         return [value] if isinstance(value, str) else list(value or [])
 
-    def _remember_recent(self, path: Path | str) -> None:
+    def remember_recent(self, path: Path | str) -> None:
+        """Put a file or database URL (without password) first in Open recent."""
         entry = path if isinstance(path, str) else str(path.absolute())  # a database URL has no password here
         entries = [entry] + [p for p in self.recent_files() if p != entry]
         self.settings.setValue("recent_files", entries[:MAX_RECENT])
@@ -643,12 +486,11 @@ class MainWindow(QMainWindow):
         if saved:
             self.model.set_filters(FilterState.from_dict(saved))
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self.editing.confirm_discard():
             event.ignore()
             return
-        self.editing.release_lock()
-        self.close_session()
+        self.workspace.close()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self._save_filters()
@@ -660,13 +502,19 @@ class MainWindow(QMainWindow):
         self._count.setText(f"{self.model.count} of {len(self.model.directory)} agencies")
 
     def _update_title(self) -> None:
-        source = f" — {self.model.source_name}" if self.model.source else ""
-        self.setWindowTitle(f"{APP_TITLE}{source}[*]")  # [*] shows "*" while there are unsaved changes
+        source = self.workspace.source
+        name = f" — {source.name}" if source is not None and source.kind is not Kind.BUNDLED else ""
+        read_only = " (read-only)" if self.workspace.read_only else ""
+        self.setWindowTitle(f"{APP_TITLE}{name}{read_only}[*]")  # [*] shows "*" while there are unsaved changes
 
     def _on_canvas_cursor_moved(self, lon: float, lat: float) -> None:
-        self._position.setText(f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}")
+        self._position.setText(
+            f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+        )
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About bsr-map",
-                          f"<h3>{APP_TITLE}</h3><p>Version {__version__}</p>"
-                          + "".join(f"<p>{line}</p>" for line in CREDITS))
+        QMessageBox.about(
+            self,
+            "About bsr-map",
+            f"<h3>{APP_TITLE}</h3><p>Version {__version__}</p>" + "".join(f"<p>{line}</p>" for line in CREDITS),
+        )

@@ -14,18 +14,18 @@ import time
 from dataclasses import replace
 
 import numpy as np
-from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSwipeGesture, QToolTip, QWidget
 
-from bsr_map.geo.basemap import Basemap
 from bsr_map.explore.model import ExploreModel
+from bsr_map.geo.basemap import Basemap
 from bsr_map.geo.mapview import MapView, fit_view, home_view
-from bsr_map.qt.map_legend import MapLegend
 from bsr_map.geo.projection import INSET_CRS, INSET_FRAME, to_lonlat
-from bsr_map.render.agency_layer import AgencyArtists, draw_agencies
+from bsr_map.qt.map_legend import MapLegend
+from bsr_map.render.agency_layer import AgencyArtists, draw_agencies, legend_entries
+from bsr_map.render.agg_canvas import MapCanvasAgg
 from bsr_map.render.draw_map import MapArtists, clear_map_frame, draw_map, setup_map_axes
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle
 
@@ -77,8 +77,13 @@ class MapCanvas(QWidget):
     rendered = Signal(float)
     agenciesRendered = Signal(float)
 
-    def __init__(self, basemap: Basemap, model: ExploreModel | None = None, style: MapStyle = DEFAULT_STYLE,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        basemap: Basemap,
+        model: ExploreModel | None = None,
+        style: MapStyle = DEFAULT_STYLE,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._basemap = basemap
         self._model = model
@@ -107,6 +112,7 @@ class MapCanvas(QWidget):
         self.legend = MapLegend(model, self) if model is not None else None
         if model is not None:
             model.directory_changed.connect(self._on_model_directory_changed)
+            model.agencies_changed.connect(self._on_model_agencies_changed)
             model.filters_changed.connect(self.invalidate_agencies)
             model.selection_changed.connect(lambda _id: self.invalidate_agencies())
 
@@ -168,8 +174,12 @@ class MapCanvas(QWidget):
         def step(t) -> None:
             t = float(t)
             mpp = math.exp((1 - t) * math.log(start.metres_per_pixel) + t * math.log(target.metres_per_pixel))
-            self._view = replace(start, cx=start.cx + (target.cx - start.cx) * t,
-                                 cy=start.cy + (target.cy - start.cy) * t, metres_per_pixel=mpp)
+            self._view = replace(
+                start,
+                cx=start.cx + (target.cx - start.cx) * t,
+                cy=start.cy + (target.cy - start.cy) * t,
+                metres_per_pixel=mpp,
+            )
             self.update()
 
         animation.valueChanged.connect(step)
@@ -238,7 +248,7 @@ class MapCanvas(QWidget):
 
     def _device_size(self) -> tuple[int, int]:
         ratio = self.devicePixelRatioF()
-        return int(round(max(1, self.width()) * ratio)), int(round(max(1, self.height()) * ratio))
+        return round(max(1, self.width()) * ratio), round(max(1, self.height()) * ratio)
 
     def render_map(self) -> None:
         """Draw the basemap for the current view into its cached image."""
@@ -256,8 +266,7 @@ class MapCanvas(QWidget):
         if self._base_key != key:
             self._base_frame = setup_map_axes(self._figure(), view, self._style, inset=inset)
             self._base_key = key
-        self._artists = draw_map(self._base_frame, self._basemap, view, self._style, keep_clear=keep_clear,
-                                 inset=inset)
+        self._artists = draw_map(self._base_frame, self._basemap, view, self._style, keep_clear=keep_clear, inset=inset)
         image = _render(self._base_frame.ax.figure)
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image, self._image_view, self._view = image, view, view
@@ -284,9 +293,18 @@ class MapCanvas(QWidget):
         placer = self._artists.placer.copy_for(fig.canvas.get_renderer()) if self._artists.placer else None
         # The legend is a widget over the map (MapLegend), and labels are capped: typesetting
         # text is the slowest part of a redraw, and a filter change must repaint within 100 ms.
+        mask, primary = self._model.mask, self._model.index.primary
         self._agency_artists = draw_agencies(
-            frame.ax, self._model.filtered, self._model.taxonomy, self._style, inset_ax=frame.inset_ax,
-            selected_id=self._model.selected_id, placer=placer, legend=False, max_labels=SCREEN_MAX_LABELS,
+            frame.ax,
+            self._model.filtered,
+            self._model.taxonomy,
+            self._style,
+            inset_ax=frame.inset_ax,
+            selected_id=self._model.selected_id,
+            placer=placer,
+            legend=False,
+            max_labels=SCREEN_MAX_LABELS,
+            primary=primary if mask.all() else primary[mask],  # the index has each row's colour at hand
         )
         image = _render(fig)
         image.setDevicePixelRatio(self.devicePixelRatioF())
@@ -303,7 +321,7 @@ class MapCanvas(QWidget):
             -1, -1, 1, 1
         )
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def paintEvent(self, event) -> None:
         if self._image is None:
             self.render_map()
         if self._overlay is None and self._model is not None:
@@ -350,15 +368,17 @@ class MapCanvas(QWidget):
             if swipe is not None:
                 step = self.width() / 3
                 dx = {QSwipeGesture.SwipeDirection.Left: -step, QSwipeGesture.SwipeDirection.Right: step}.get(
-                    swipe.horizontalDirection(), 0.0)
+                    swipe.horizontalDirection(), 0.0
+                )
                 dy = {QSwipeGesture.SwipeDirection.Up: -step, QSwipeGesture.SwipeDirection.Down: step}.get(
-                    swipe.verticalDirection(), 0.0)
+                    swipe.verticalDirection(), 0.0
+                )
                 self.set_view(self.view.panned(dx, dy))
             event.accept()
             return True
         return super().event(event)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         if self.legend is not None:
             self.legend.place()
         if self._view is not None:
@@ -366,14 +386,14 @@ class MapCanvas(QWidget):
         self._settle.start()
         super().resizeEvent(event)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position()
             self._drag_view = self.view
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         pos = event.position()
         if self._press is not None and self._drag_view is not None:
             delta = pos - self._press
@@ -385,7 +405,7 @@ class MapCanvas(QWidget):
         self._emit_cursor(pos)
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
             was_click = self.view == self._drag_view
             self._press = None
@@ -402,7 +422,7 @@ class MapCanvas(QWidget):
                 self.set_view(self.view, redraw_now=True)
         super().mouseReleaseEvent(event)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
             pos = event.position()
@@ -411,7 +431,7 @@ class MapCanvas(QWidget):
             self.update()
         event.accept()
 
-    def leaveEvent(self, event) -> None:  # noqa: N802
+    def leaveEvent(self, event) -> None:
         self.cursorLeft.emit()
         super().leaveEvent(event)
 
@@ -423,6 +443,16 @@ class MapCanvas(QWidget):
         self._image = None  # basemap labels keep clear of the new directory's markers
         self._agency_artists = None
         self.update()
+
+    def _on_model_agencies_changed(self, _ids: list[str]) -> None:
+        # Only the agency layer is drawn again (its markers, colours and labels come from the
+        # model's rows); the basemap stays, though its labels were placed clear of the old markers.
+        self.invalidate_agencies()
+        if self.legend is not None and self._model is not None:
+            # An edit can bring a new primary sector or type onto the map, or take the last one off.
+            shown = legend_entries(None, self._model.taxonomy, shown=self._model.index.shown(self._model.mask))
+            if shown != self.legend.entries:
+                self.legend.refresh()
 
     def _show_tooltip(self, pos: QPointF, global_pos) -> None:
         agency_id = self.agency_at(pos) if self._model is not None else None

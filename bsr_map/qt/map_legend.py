@@ -22,8 +22,10 @@ class MapLegend(QFrame):
         super().__init__(parent)
         self._model = model
         self.setObjectName("mapLegend")
-        self.setStyleSheet("#mapLegend { background: rgba(255,255,255,235); border: 1px solid #B8B2A8;"
-                           " border-radius: 3px; } QLabel { background: transparent; font-size: 11px; }")
+        self.setStyleSheet(
+            "#mapLegend { background: rgba(255,255,255,235); border: 1px solid #B8B2A8;"
+            " border-radius: 3px; } QLabel { background: transparent; font-size: 11px; }"
+        )
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(8, 6, 8, 6)
         self._grid.setHorizontalSpacing(5)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 from html import escape
+from typing import ClassVar
 
 import segno
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -29,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bsr_map.geo.basemap import Basemap
 from bsr_map.directory.schema import DIRECTORY_COUNTRIES, country_name
-from bsr_map.explore.model import ExploreModel
 from bsr_map.explore.filtering import FilterState
-from bsr_map.geo.mapview import home_view
+from bsr_map.explore.model import ExploreModel
+from bsr_map.geo.basemap import Basemap
+from bsr_map.geo.mapview import agencies_extent, home_view
 from bsr_map.qt.map_canvas import MapCanvas
 
 #: Touch targets at least this tall (the usual guideline is 44 px).
@@ -63,10 +64,15 @@ class _ActivityWatcher(QObject):
     """Reports any touch, click, key or wheel anywhere in the application."""
 
     activity = Signal()
-    KINDS = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin,
-             QEvent.Type.Gesture}
+    KINDS: ClassVar[set] = {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.KeyPress,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.Gesture,
+    }
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if event.type() in self.KINDS:
             self.activity.emit()
         return False
@@ -79,8 +85,10 @@ class AgencyCard(QFrame):
         super().__init__(parent)
         self._model = model
         self.setObjectName("agencyCard")
-        self.setStyleSheet("#agencyCard { background: white; border-radius: 10px; }"
-                           " #agencyCard QLabel { background: white; color: #222; }")
+        self.setStyleSheet(
+            "#agencyCard { background: white; border-radius: 10px; }"
+            " #agencyCard QLabel { background: white; color: #222; }"
+        )
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -96,8 +104,10 @@ class AgencyCard(QFrame):
     def _on_model_selection_changed(self, _agency_id) -> None:
         record = self._model.selected
         if record is None:
-            self.text.setText("<p style='font-size:22px; color:#555'>Touch an agency on the map "
-                              "to see who can help you invest here.</p>")
+            self.text.setText(
+                "<p style='font-size:22px; color:#555'>Touch an agency on the map "
+                "to see who can help you invest here.</p>"
+            )
             self.qr.clear()
             self.qr_text = ""
             return
@@ -108,7 +118,8 @@ class AgencyCard(QFrame):
             f"{escape(country_name(record['country']))}</div>"
             f"<p style='font-size:18px'>{escape(sectors)}</p>"
             f"<p style='font-size:17px'>{escape(record['description'])}</p>"
-            f"<p style='font-size:18px'>{escape(record['website'])}</p>")
+            f"<p style='font-size:18px'>{escape(record['website'])}</p>"
+        )
         self.qr_text = record["website"]
         if self.qr_text:
             self.qr.setPixmap(qr_pixmap(self.qr_text))
@@ -128,17 +139,26 @@ class PresentationWindow(QWidget):
 
     left = Signal()
 
-    def __init__(self, basemap: Basemap, model: ExploreModel, *, idle_seconds: int = DEFAULT_IDLE_SECONDS,
-                 tour_seconds: int = DEFAULT_TOUR_SECONDS, pin_sha256: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        basemap: Basemap,
+        model: ExploreModel,
+        *,
+        idle_seconds: int = DEFAULT_IDLE_SECONDS,
+        tour_seconds: int = DEFAULT_TOUR_SECONDS,
+        pin_sha256: str | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Baltic Sea Region Investment Map")
         self.model = model
         self._pin_sha256 = pin_sha256
         self._exit_allowed = False
-        self.setStyleSheet("QWidget { background: #1F3B57; } QLabel { color: #222; }"
-                           "QPushButton { background: #F7F0DC; color: #222; border-radius: 8px; font-size: 20px;"
-                           " padding: 6px 14px; } QPushButton:checked { background: #E07A1F; color: white; }")
+        self.setStyleSheet(
+            "QWidget { background: #1F3B57; } QLabel { color: #222; }"
+            "QPushButton { background: #F7F0DC; color: #222; border-radius: 8px; font-size: 20px;"
+            " padding: 6px 14px; } QPushButton:checked { background: #E07A1F; color: white; }"
+        )
         self.canvas = MapCanvas(basemap, model, parent=self)
         self.card = AgencyCard(model, self)
         self.country_buttons: dict[str, QPushButton] = {}
@@ -224,10 +244,9 @@ class PresentationWindow(QWidget):
         countries = sorted(DIRECTORY_COUNTRIES, key=country_name)
         self._tour_index = (self._tour_index + 1) % len(countries)
         self.model.set_filters(FilterState(countries=frozenset({countries[self._tour_index]})))
-        filtered = self.model.filtered
-        mainland = filtered[filtered["country"] != "IS"]
-        if len(mainland):
-            self.canvas.fit_to(tuple(mainland.total_bounds), animate_ms=TRANSITION_MS)
+        extent = agencies_extent(self.model.filtered)
+        if extent is not None:
+            self.canvas.fit_to(extent, animate_ms=TRANSITION_MS)
         else:
             self.canvas.animate_to(home_view(self.canvas.width(), self.canvas.height()), TRANSITION_MS)
 
@@ -247,7 +266,7 @@ class PresentationWindow(QWidget):
         pin, ok = QInputDialog.getText(self, "Leave presentation", "PIN:", QLineEdit.EchoMode.Password)
         return pin if ok else None
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self._exit_allowed:
             event.ignore()  # Alt+F4 or a window manager's close button: visitors cannot leave
             return
@@ -257,20 +276,26 @@ class PresentationWindow(QWidget):
         super().closeEvent(event)
         self.left.emit()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.model.select(None)  # Esc only clears the card
             return
         super().keyPressEvent(event)
 
 
-def open_presentation(basemap: Basemap, directory, taxonomy, settings, *, tour: bool = False,
-                      idle_seconds: int | None = None) -> PresentationWindow:
+def open_presentation(
+    basemap: Basemap, directory, taxonomy, settings, *, tour: bool = False, idle_seconds: int | None = None
+) -> PresentationWindow:
     """Open the presentation window full screen, with its settings (idle time, tour pace, exit PIN)."""
     idle = idle_seconds or int(settings.value("presentation/idle_seconds", DEFAULT_IDLE_SECONDS))
     pace = int(settings.value("presentation/tour_seconds", DEFAULT_TOUR_SECONDS))
-    window = PresentationWindow(basemap, ExploreModel(directory, taxonomy), idle_seconds=idle, tour_seconds=pace,
-                                pin_sha256=settings.value("presentation/pin_sha256") or None)
+    window = PresentationWindow(
+        basemap,
+        ExploreModel(directory, taxonomy),
+        idle_seconds=idle,
+        tour_seconds=pace,
+        pin_sha256=settings.value("presentation/pin_sha256") or None,
+    )
     window.showFullScreen()
     screen = QApplication.primaryScreen()
     if screen is not None and window.size() != screen.size():

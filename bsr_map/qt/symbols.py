@@ -21,8 +21,10 @@ def marker_pixmap(marker: str, colour: str, size: int = 14) -> QPixmap:
         painter.drawRect(int(c - r * 0.85), int(c - r * 0.85), int(r * 1.7), int(r * 1.7))
     elif marker in ("D", "^", "p"):
         corners = {"D": 4, "^": 3, "p": 5}[marker]
-        points = [QPointF(c + r * math.sin(2 * math.pi * k / corners), c - r * math.cos(2 * math.pi * k / corners))
-                  for k in range(corners)]
+        points = [
+            QPointF(c + r * math.sin(2 * math.pi * k / corners), c - r * math.cos(2 * math.pi * k / corners))
+            for k in range(corners)
+        ]
         painter.drawPolygon(QPolygonF(points))
     else:
         painter.drawEllipse(QPointF(c, c), r, r)

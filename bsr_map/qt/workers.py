@@ -9,11 +9,11 @@ here: segfaults in QThreadPool and QThread workers), so the worker is a plain
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 import traceback
 from collections.abc import Callable
-
-import queue
 
 from PySide6.QtCore import QObject, Signal
 
@@ -64,8 +64,13 @@ class Job(QObject):
     finished = Signal()
     _done = Signal(str, object)
 
-    def __init__(self, function: Callable, *, cancel_exceptions: tuple[type[BaseException], ...] = (),
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        function: Callable,
+        *,
+        cancel_exceptions: tuple[type[BaseException], ...] = (),
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._function = function
         self._cancel_exceptions = cancel_exceptions
@@ -102,10 +107,8 @@ class Job(QObject):
         else:
             outcome = ("ok", result)  # finished work counts, even if cancel came too late
         self._ended.set()
-        try:
+        with contextlib.suppress(RuntimeError):  # the dialog that asked for the work was closed meanwhile
             self._done.emit(*outcome)
-        except RuntimeError:
-            pass  # the dialog that asked for the work was closed meanwhile
 
     def _emit_progress(self, fraction: float, message: str) -> None:
         try:

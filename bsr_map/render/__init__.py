@@ -1,0 +1,1 @@
+"""Drawing the map onto a matplotlib Figure, for the screen and every export."""

@@ -60,12 +60,6 @@ class _Label:
     bounds: tuple | None = None  # a country's extent, to drop names too big for it
 
 
-class _Row(dict):
-    """A record whose fields read as attributes too."""
-
-    __getattr__ = dict.__getitem__
-
-
 def label_name(row, lang: str) -> str:
     """The feature's name in ``lang``, falling back to English."""
     value = row.get("name_en") if lang == "en" else row.get(f"name_{lang}")
@@ -87,7 +81,7 @@ def two_lines(text: str) -> str:
     if not spaces:
         return text
     cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return text[:cut] + "\n" + text[cut + 1:]
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 def add_halo(text, style: MapStyle, width: float = 2.4) -> None:
@@ -102,10 +96,18 @@ def add_halo(text, style: MapStyle, width: float = 2.4) -> None:
         text.set_path_effects([patheffects.withStroke(linewidth=width, foreground=style.halo)])
         return
     under = text.axes.annotate(
-        text.get_text(), text.xy, xytext=text.get_position(), textcoords=text.anncoords,
-        fontproperties=text.get_fontproperties(), color=style.halo, ha=text.get_horizontalalignment(),
-        va=text.get_verticalalignment(), rotation=text.get_rotation(), linespacing=text.get_linespacing(),
-        zorder=text.get_zorder() - 0.01, annotation_clip=False,
+        text.get_text(),
+        text.xy,
+        xytext=text.get_position(),
+        textcoords=text.anncoords,
+        fontproperties=text.get_fontproperties(),
+        color=style.halo,
+        ha=text.get_horizontalalignment(),
+        va=text.get_verticalalignment(),
+        rotation=text.get_rotation(),
+        linespacing=text.get_linespacing(),
+        zorder=text.get_zorder() - 0.01,
+        annotation_clip=False,
         path_effects=[patheffects.Stroke(linewidth=width, foreground=style.halo)],
     )
     under.set_clip_on(text.get_clip_on())
@@ -119,18 +121,32 @@ def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
 
 def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
     labels = []
-    for row in countries.drop(columns="geometry").assign(bounds=list(countries.geometry.bounds.itertuples(
-            index=False, name=None))).to_dict("records"):
-        row = _Row(row)
-        context = row.role == "context"
-        size = style.country_font_size + max(0, 4 - int(row.labelrank)) * 0.8 - (1.0 if context else 0.0)
-        props = dict(
-            fontsize=size, color=style.context_label if context else style.country_label,
-            fontweight="normal" if context else "bold", zorder=7, halo=2.0,
+    for row in (
+        countries.drop(columns="geometry")
+        .assign(bounds=list(countries.geometry.bounds.itertuples(index=False, name=None)))
+        .to_dict("records")
+    ):
+        context = row["role"] == "context"
+        size = style.country_font_size + max(0, 4 - int(row["labelrank"])) * 0.8 - (1.0 if context else 0.0)
+        props = {
+            "fontsize": size,
+            "color": style.context_label if context else style.country_label,
+            "fontweight": "normal" if context else "bold",
+            "zorder": 7,
+            "halo": 2.0,
+        }
+        rank = (4 if context else 1, int(row["labelrank"]), row["iso_a2"])
+        labels.append(
+            _Label(
+                rank,
+                row["label_x"],
+                row["label_y"],
+                spaced_caps(label_name(row, lang)),
+                props,
+                COUNTRY_LABEL_POSITIONS,
+                bounds=row["bounds"],
+            )
         )
-        rank = (4 if context else 1, int(row.labelrank), row.iso_a2)
-        labels.append(_Label(rank, row.label_x, row.label_y, spaced_caps(label_name(row, lang)), props,
-                             COUNTRY_LABEL_POSITIONS, bounds=row.bounds))
     return labels
 
 
@@ -138,10 +154,24 @@ def _sea_labels(basemap, style: MapStyle, lang: str) -> list[_Label]:
     labels = []
     for i, row in enumerate(basemap.layer("seas").itertuples()):
         name = label_name(row._asdict(), lang)
-        props = dict(fontsize=style.sea_font_size, fontstyle="italic", color=style.sea_label,
-                     rotation=row.rotation, linespacing=1.1, zorder=6)
-        labels.append(_Label((2, i), row.geometry.x, row.geometry.y, two_lines(name) if len(name) > 14 else name,
-                             props, [(0.0, 0.0, "center", "center")]))
+        props = {
+            "fontsize": style.sea_font_size,
+            "fontstyle": "italic",
+            "color": style.sea_label,
+            "rotation": row.rotation,
+            "linespacing": 1.1,
+            "zorder": 6,
+        }
+        labels.append(
+            _Label(
+                (2, i),
+                row.geometry.x,
+                row.geometry.y,
+                two_lines(name) if len(name) > 14 else name,
+                props,
+                [(0.0, 0.0, "center", "center")],
+            )
+        )
     return labels
 
 
@@ -163,15 +193,30 @@ def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view
             group = 3
         else:
             group = 5
-        props = dict(fontsize=style.capital_font_size if capital[i] else style.city_font_size,
-                     color=style.city_label, fontweight="bold" if capital[i] else "normal", zorder=8, halo=2.4)
-        labels.append(_Label((group, -int(population[i])), xs[i], ys[i], cities["name"].iat[i], props,
-                             CITY_LABEL_POSITIONS, "capital" if capital[i] else "city"))
+        props = {
+            "fontsize": style.capital_font_size if capital[i] else style.city_font_size,
+            "color": style.city_label,
+            "fontweight": "bold" if capital[i] else "normal",
+            "zorder": 8,
+            "halo": 2.4,
+        }
+        labels.append(
+            _Label(
+                (group, -int(population[i])),
+                xs[i],
+                ys[i],
+                cities["name"].iat[i],
+                props,
+                CITY_LABEL_POSITIONS,
+                "capital" if capital[i] else "city",
+            )
+        )
     return labels
 
 
-def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer,
-                        artists) -> None:
+def draw_basemap_labels(
+    ax: Axes, basemap, lod: str, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer, artists
+) -> None:
     """Place the basemap's labels on ``ax`` without overlaps, in priority order.
 
     Parameters
@@ -200,8 +245,10 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
     countries = basemap.layer("countries", lod)
     region = set(countries.iso_a2[countries.role != "context"])
     # Country and sea names depend only on the level of detail, language and style: built once.
-    fixed = basemap.derived(f"labels_{lod}_{lang}_{hash(style)}",
-                            lambda: _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang))
+    fixed = basemap.derived(
+        f"labels_{lod}_{lang}_{hash(style)}",
+        lambda: _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang),
+    )
     candidates = list(fixed)
     candidates += _city_labels(basemap, style, mpp, region, in_view)
     candidates.sort(key=lambda label: label.rank)
@@ -217,8 +264,15 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
             continue
         props = dict(label.props)
         halo_width = props.pop("halo", None)
-        text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points",
-                           fontfamily=style.font_family, annotation_clip=False, **props)
+        text = ax.annotate(
+            label.text,
+            (label.x, label.y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            fontfamily=style.font_family,
+            annotation_clip=False,
+            **props,
+        )
         if label.bounds is not None:
             # A country too small for its name at this zoom keeps no label.
             x0, y0, x1, y1 = label.bounds
@@ -236,6 +290,5 @@ def draw_basemap_labels(ax: Axes, basemap, lod: str, style: MapStyle, lang: str,
                 dots[label.dot][1].append(label.y)
         else:
             artists.hidden_labels.append(label.text)
-    add_points(ax, *dots["city"], size=7, facecolors=style.city_dot, edgecolors=style.halo, linewidths=0.5,
-               zorder=7.5)
+    add_points(ax, *dots["city"], size=7, facecolors=style.city_dot, edgecolors=style.halo, linewidths=0.5, zorder=7.5)
     capital_markers(ax, *dots["capital"], style)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
-from bsr_map.render.agg_canvas import MapCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -18,13 +17,13 @@ from matplotlib.text import Text
 from bsr_map.geo.basemap import Basemap, lod_for_resolution
 from bsr_map.geo.mapview import MapView, home_view
 from bsr_map.geo.projection import INSET_FRAME
-from bsr_map.render.geometry_paths import line_path, polygon_paths
+from bsr_map.render.agg_canvas import MapCanvasAgg, canvas_renderer
 from bsr_map.render.basemap_labels import add_halo, capital_markers, draw_basemap_labels, label_name, spaced_caps
+from bsr_map.render.geometry_paths import line_path, polygon_paths
 from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.languages import LABEL_LANGUAGES  # also imported from here by the command line
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts
 
-#: Label languages the basemap's name fields carry.
-LABEL_LANGUAGES = ("en", "local", "de", "pl", "sv", "ru", "ja", "fr", "es", "it", "nl", "zh", "ko", "uk")
 #: Height of the Iceland inset as a share of the map's height.
 INSET_HEIGHT = 0.2
 
@@ -70,7 +69,7 @@ def draw_map(
     style : MapStyle
         Colours, line weights and fonts.
     lang : str
-        Label language, one of :data:`LABEL_LANGUAGES`.
+        Label language, one of :data:`~bsr_map.render.languages.LABEL_LANGUAGES`.
     inset : bool
         Draw the Iceland inset in the upper left corner.
     labels : bool
@@ -93,7 +92,7 @@ def draw_map(
         frame = setup_map_axes(target, view, style, inset=inset)
     ax, lod = frame.ax, lod_for_resolution(frame.metres_per_pixel)
     draw_land(ax, basemap, lod, style)
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = canvas_renderer(ax.figure)
     box = ax.get_window_extent(renderer)
     placer = LabelPlacer(renderer, limits=(box.x0, box.y0, box.x1, box.y1))
     if keep_clear is not None and 0 < len(keep_clear) <= 2000:
@@ -118,8 +117,14 @@ class MapFrame:
     metres_per_pixel: float  # ground size of one device pixel
 
 
-def setup_map_axes(target: Figure | Axes, view: MapView | None = None, style: MapStyle = DEFAULT_STYLE, *,
-                   inset: bool = True, transparent: bool = False) -> MapFrame:
+def setup_map_axes(
+    target: Figure | Axes,
+    view: MapView | None = None,
+    style: MapStyle = DEFAULT_STYLE,
+    *,
+    inset: bool = True,
+    transparent: bool = False,
+) -> MapFrame:
     """Prepare map axes (and the inset's) for ``view`` without drawing content.
 
     :func:`draw_map` draws the basemap into them; layers drawn separately, such
@@ -143,8 +148,9 @@ def setup_map_axes(target: Figure | Axes, view: MapView | None = None, style: Ma
     """
     register_fonts()
     ax = _prepare_axes(target, style, transparent)
-    if not hasattr(ax.figure.canvas, "get_renderer"):
-        MapCanvasAgg(ax.figure)
+    figure = _root_figure(ax)
+    if not hasattr(figure.canvas, "get_renderer"):
+        MapCanvasAgg(figure)
     px_w, px_h = _axes_pixel_size(ax)
     inset_ax = _add_inset_axes(ax, style, px_w, px_h, transparent) if inset else None
     return _aim(ax, inset_ax, view)
@@ -198,9 +204,16 @@ def _prepare_axes(target: Figure | Axes, style: MapStyle, transparent: bool = Fa
     return ax
 
 
+def _root_figure(ax: Axes) -> Figure:
+    figure = ax.get_figure(root=True)
+    assert figure is not None  # the axes were made on a figure
+    return figure
+
+
 def _axes_pixel_size(ax: Axes) -> tuple[float, float]:
     bbox = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches() * ax.figure.dpi
+    figure = _root_figure(ax)
+    fig_w, fig_h = figure.get_size_inches() * figure.dpi
     return bbox.width * fig_w, bbox.height * fig_h
 
 
@@ -214,19 +227,27 @@ def draw_land(ax: Axes, basemap: Basemap, lod: str, style: MapStyle = DEFAULT_ST
     fills = [style.land_colour(role) for role in countries["role"]]
     ax.add_collection(
         # Mitred joins: at half a point they look the same as round ones and draw faster.
-        PathCollection(paths, facecolors=fills, edgecolors=style.coast, linewidths=style.coast_width, zorder=1,
-                       joinstyle="miter"),
+        PathCollection(
+            paths, facecolors=fills, edgecolors=style.coast, linewidths=style.coast_width, zorder=1, joinstyle="miter"
+        ),
         autolim=False,
     )
     if not prefix:
         admin1 = basemap.derived(f"admin1_{lod}", lambda: line_path(basemap.layer("admin1", lod).geometry.values))
         _add_lines(ax, admin1, edgecolors=style.admin1, linewidths=style.admin1_width, zorder=2)
-    lakes = basemap.derived(f"{prefix}lakes_{lod}", lambda: polygon_paths(basemap.layer(f"{prefix}lakes", lod).geometry.values)
+    lakes = basemap.derived(
+        f"{prefix}lakes_{lod}", lambda: polygon_paths(basemap.layer(f"{prefix}lakes", lod).geometry.values)
     )
     if lakes:
         ax.add_collection(
-            PathCollection(lakes, facecolors=style.sea, edgecolors=style.coast, linewidths=style.lake_edge_width,
-                           zorder=3, joinstyle="miter"),
+            PathCollection(
+                lakes,
+                facecolors=style.sea,
+                edgecolors=style.coast,
+                linewidths=style.lake_edge_width,
+                zorder=3,
+                joinstyle="miter",
+            ),
             autolim=False,
         )
     if not prefix:
@@ -272,14 +293,30 @@ def _draw_inset(inset_ax: Axes, basemap: Basemap, style: MapStyle, lang: str, pl
         placer.reserve(bbox.x0, bbox.y0, bbox.x1, bbox.y1)
         country = basemap.layer("inset_countries", lod).iloc[0]
         inset_ax.text(
-            0.5, 0.06, spaced_caps(label_name(country, lang)), transform=inset_ax.transAxes, ha="center",
-            va="bottom", fontsize=style.country_font_size - 1, fontweight="bold", fontfamily=style.font_family,
-            color=style.country_label, zorder=7,
+            0.5,
+            0.06,
+            spaced_caps(label_name(country, lang)),
+            transform=inset_ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=style.country_font_size - 1,
+            fontweight="bold",
+            fontfamily=style.font_family,
+            color=style.country_label,
+            zorder=7,
         )
         for _, city in basemap.layer("inset_cities").iterrows():
             capital_markers(inset_ax, [city.geometry.x], [city.geometry.y], style)
-            name = inset_ax.annotate(city["name"], (city.geometry.x, city.geometry.y), xytext=(5, -2),
-                                     textcoords="offset points", fontsize=style.capital_font_size,
-                                     fontweight="bold", fontfamily=style.font_family, color=style.city_label,
-                                     va="top", zorder=8)
+            name = inset_ax.annotate(
+                city["name"],
+                (city.geometry.x, city.geometry.y),
+                xytext=(5, -2),
+                textcoords="offset points",
+                fontsize=style.capital_font_size,
+                fontweight="bold",
+                fontfamily=style.font_family,
+                color=style.city_label,
+                va="top",
+                zorder=8,
+            )
             add_halo(name, style)

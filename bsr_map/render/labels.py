@@ -8,22 +8,30 @@ lower-priority label always gives way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal, cast
 
 import numpy as np
+from matplotlib.backend_bases import RendererBase
 from matplotlib.text import Text
+
+HorizontalAlignment = Literal["left", "center", "right"]
+VerticalAlignment = Literal["bottom", "baseline", "center", "center_baseline", "top"]
 
 #: Where the anchor lies across a text's box for each alignment (share of width / height).
 _HA = {"left": 0.0, "center": 0.5, "right": 1.0}
 _VA = {"bottom": 0.0, "baseline": 0.0, "center": 0.5, "center_baseline": 0.5, "top": 1.0}
 #: Gap kept free around every label, in display pixels.
 LABEL_PADDING_PX = 2.0
+#: A position to try a label at: offset in points from its anchor, horizontal and vertical alignment.
+Candidate = tuple[float, float, str, str]
 
 
 _SIZES: dict[tuple, tuple[float, float]] = {}
 
 
-def text_size(text: Text, renderer) -> tuple[float, float]:
+def text_size(text: Text, renderer: RendererBase) -> tuple[float, float]:
     """Width and height in display pixels of an unrotated text, cached by content, font and dpi.
 
     The same names are placed again on every redraw; measuring each once saves
@@ -43,7 +51,7 @@ def text_size(text: Text, renderer) -> tuple[float, float]:
 class LabelPlacer:
     """Keeps the boxes of placed labels and decides whether a new one fits."""
 
-    renderer: object
+    renderer: RendererBase
     padding: float = LABEL_PADDING_PX
     limits: tuple[float, float, float, float] | None = None  # labels must lie inside (the map's box)
     _boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
@@ -58,7 +66,7 @@ class LabelPlacer:
         """
         (self._text_only if text_only else self._boxes).append((x0, y0, x1, y1))
 
-    def copy_for(self, renderer) -> "LabelPlacer":
+    def copy_for(self, renderer: RendererBase) -> LabelPlacer:
         """A placer for another figure of the same pixel size, with the same labels and symbols taken.
 
         Text-only boxes are left behind: they keep the basemap's names off the
@@ -66,7 +74,7 @@ class LabelPlacer:
         """
         return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes))
 
-    def without_text_only(self) -> "LabelPlacer":
+    def without_text_only(self) -> LabelPlacer:
         """The same placer, for the same figure, without its text-only boxes."""
         return self.copy_for(self.renderer)
 
@@ -77,9 +85,7 @@ class LabelPlacer:
             return True
         x0, y0, x1, y1 = box
         p = self.padding
-        overlap = (
-            (boxes[:, 0] < x1 + p) & (boxes[:, 2] > x0 - p) & (boxes[:, 1] < y1 + p) & (boxes[:, 3] > y0 - p)
-        )
+        overlap = (boxes[:, 0] < x1 + p) & (boxes[:, 2] > x0 - p) & (boxes[:, 1] < y1 + p) & (boxes[:, 3] > y0 - p)
         return not bool(overlap.any())
 
     def _as_array(self, text: bool) -> np.ndarray:
@@ -98,8 +104,7 @@ class LabelPlacer:
         x0, y0, x1, y1 = self.limits
         return box[0] >= x0 and box[1] >= y0 and box[2] <= x1 and box[3] <= y1
 
-    def place(self, text: Text, candidates: list[tuple[float, float, str, str]] | None = None, *,
-              keep: bool = False) -> bool:
+    def place(self, text: Text, candidates: Sequence[Candidate] | None = None, *, keep: bool = False) -> bool:
         """Try ``text`` at each candidate offset; keep it at the first that fits.
 
         Parameters
@@ -119,11 +124,10 @@ class LabelPlacer:
             Whether the label was placed; when not (and not ``keep``), it is removed from the axes.
         """
         if not candidates or len(candidates) == 1 or text.get_rotation() or not hasattr(text, "xy"):
-            for dx, dy, ha, va in candidates or [(None, None, None, None)]:
-                if dx is not None:
-                    text.set_position((dx, dy))
-                    text.set_horizontalalignment(ha)
-                    text.set_verticalalignment(va)
+            positions: Sequence[Candidate | None] = candidates or [None]  # None: where the text is
+            for candidate in positions:
+                if candidate is not None:
+                    _move(text, candidate)
                 bbox = text.get_window_extent(self.renderer)
                 box = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
                 if self.inside(box) and self.fits(box, text=True):
@@ -135,17 +139,25 @@ class LabelPlacer:
         # Boxes are computed from the anchor and the text's cached size: laying text out is slow.
         width, height = text_size(text, self.renderer)
         scale = text.figure.dpi / 72.0
+        assert text.axes is not None  # the caller added the text to an axes
         anchor_x, anchor_y = text.axes.transData.transform(text.xy)  # candidates are offsets from a data point
-        for dx, dy, ha, va in candidates:
+        for candidate in candidates:
+            dx, dy, ha, va = candidate
             x0 = anchor_x + dx * scale - width * _HA[ha]
             y0 = anchor_y + dy * scale - height * _VA[va]
             box = (x0, y0, x0 + width, y0 + height)
             if self.inside(box) and self.fits(box, text=True):
-                text.set_position((dx, dy))
-                text.set_horizontalalignment(ha)
-                text.set_verticalalignment(va)
+                _move(text, candidate)
                 self._boxes.append(box)
                 return True
         if not keep:
             text.remove()
         return False
+
+
+def _move(text: Text, candidate: Candidate) -> None:
+    """Put ``text`` at a candidate position (alignments are checked by matplotlib's setters)."""
+    dx, dy, ha, va = candidate
+    text.set_position((dx, dy))
+    text.set_horizontalalignment(cast(HorizontalAlignment, ha))
+    text.set_verticalalignment(cast(VerticalAlignment, va))

@@ -7,7 +7,7 @@ scatter's overhead was a tenth of the time it takes to build them.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -17,15 +17,25 @@ from matplotlib.path import Path
 from matplotlib.transforms import IdentityTransform
 
 
-@lru_cache(maxsize=None)
+@cache
 def marker_path(marker: str) -> Path:
     """The outline of a matplotlib marker code (``"o"``, ``"s"``, ``"D"``…) at unit size, as scatter uses it."""
     style = MarkerStyle(marker)
     return style.get_path().transformed(style.get_transform())
 
 
-def add_points(ax: Axes, x, y, *, size: float, marker: str = "o", facecolors="none", edgecolors="none",
-               linewidths: float = 0.0, zorder: float = 2.0) -> PathCollection:
+def add_points(
+    ax: Axes,
+    x,
+    y,
+    *,
+    size: float,
+    marker: str = "o",
+    facecolors="none",
+    edgecolors="none",
+    linewidths: float = 0.0,
+    zorder: float = 2.0,
+) -> PathCollection:
     """Draw one symbol at each point, like ``ax.scatter``.
 
     Parameters
@@ -51,8 +61,16 @@ def add_points(ax: Axes, x, y, *, size: float, marker: str = "o", facecolors="no
     offsets = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
     # The symbol is sized in points (``sizes``) around each offset: it must not be scaled by the data
     # transform, which add_collection would give a collection without a transform of its own.
-    points = PathCollection([marker_path(marker)], sizes=[size], offsets=offsets, offset_transform=ax.transData,
-                            transform=IdentityTransform(), facecolors=facecolors, edgecolors=edgecolors,
-                            linewidths=linewidths, zorder=zorder)
+    points = PathCollection(
+        [marker_path(marker)],
+        sizes=[size],
+        offsets=offsets,
+        offset_transform=ax.transData,
+        transform=IdentityTransform(),
+        facecolors=facecolors,
+        edgecolors=edgecolors,
+        linewidths=linewidths,
+        zorder=zorder,
+    )
     ax.add_collection(points, autolim=False)
     return points

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
-import matplotlib
 from matplotlib import font_manager
 
+from bsr_map.render import mpl_internals
 from bsr_map.util.paths import resources_dir
 
 FONT_FAMILY = "Noto Sans"
@@ -23,7 +22,7 @@ FONT_FAMILY = "Noto Sans"
 FONT_FAMILIES = (FONT_FAMILY, "IPAexGothic")
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_fonts() -> str:
     """Register the bundled fonts with matplotlib and return the main family name.
 
@@ -31,20 +30,14 @@ def register_fonts() -> str:
     print look the same everywhere.
     """
     folder = resources_dir() / "fonts"
-    for path in sorted(folder.glob("*.ttf")):
+    paths = sorted(folder.glob("*.ttf"))
+    # A system copy of the same family (e.g. Debian's fonts-noto-core) must not win the match;
+    # it goes before the bundled files are added, as adding them clears matplotlib's lookup cache.
+    names = {font_manager.ttfFontProperty(font_manager.get_font(str(path))).name for path in paths}
+    mpl_internals.forget_fonts_named(names, keep_folder=folder)
+    for path in paths:
         font_manager.fontManager.addfont(str(path))
-    # A system copy of the same family (e.g. Debian's fonts-noto-core) must not win the match.
-    bundled = {entry.name for entry in font_manager.fontManager.ttflist if Path(entry.fname).parent == folder}
-    font_manager.fontManager.ttflist = [
-        entry for entry in font_manager.fontManager.ttflist
-        if entry.name not in bundled or Path(entry.fname).parent == folder
-    ]
-    clear = getattr(font_manager.fontManager._findfont_cached, "cache_clear", None)  # matplotlib's lookup cache
-    if clear is not None:
-        clear()
-    # Unhinted glyphs, as in print: typesetting labels is most of a redraw, and FreeType's
-    # hinting nearly doubles its cost (measured: 97 -> 52 ms for 60 labels at 1600x1000).
-    matplotlib.rcParams["text.hinting"] = "no_hinting"
+    mpl_internals.use_unhinted_text()
     # IPAexGothic has no bold face; matplotlib would log each time it substitutes the regular one.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return FONT_FAMILY

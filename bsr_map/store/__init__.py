@@ -10,12 +10,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bsr_map.store.base import (
-    ChangeSet, Conflict, ConflictError, DirectoryStore, Snapshot, StoreError, changes_between, fingerprint,
+    ChangeSet,
+    Conflict,
+    ConflictError,
+    DirectoryStore,
+    Snapshot,
+    StoreError,
+    changes_between,
+    fingerprint,
 )
 from bsr_map.store.postgis_store import display_url, is_database_url
 
-__all__ = ["ChangeSet", "Conflict", "ConflictError", "DirectoryStore", "Snapshot", "StoreError", "changes_between",
-           "display_url", "fingerprint", "is_database_url", "open_store"]
+__all__ = [
+    "ChangeSet",
+    "Conflict",
+    "ConflictError",
+    "DirectoryStore",
+    "Snapshot",
+    "StoreError",
+    "changes_between",
+    "display_url",
+    "fingerprint",
+    "is_database_url",
+    "open_store",
+]
 
 
 def open_store(location: str | Path, *, ask_password: Callable[[str], str | None] | None = None) -> DirectoryStore:

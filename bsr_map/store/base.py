@@ -57,8 +57,10 @@ class ConflictError(Exception):
         self.conflicts = conflicts
         names = ", ".join((c.mine or c.theirs or {}).get("name", c.agency_id) for c in conflicts[:5])
         more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-        super().__init__(f"{len(conflicts)} agencies were changed by someone else since you loaded them: "
-                         f"{names}{more}. Nothing was saved.")
+        super().__init__(
+            f"{len(conflicts)} agencies were changed by someone else since you loaded them: "
+            f"{names}{more}. Nothing was saved."
+        )
 
 
 @dataclass
@@ -84,6 +86,13 @@ class ChangeSet:
 
     def __len__(self) -> int:
         return len(self.upserts) + len(self.deletes)
+
+
+@dataclass
+class SaveResult:
+    """What a save stored: each saved agency's new version (None for a deletion)."""
+
+    versions: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,13 +177,13 @@ class DirectoryStore(ABC):
         """The current agencies (not the deleted ones) with their versions."""
 
     @abstractmethod
-    def apply(self, changes: ChangeSet) -> Snapshot:
+    def apply(self, changes: ChangeSet) -> SaveResult:
         """Save ``changes`` in one step, or nothing when any record changed since its base version.
 
         Returns
         -------
-        Snapshot
-            The store after the save, for the next round of edits.
+        SaveResult
+            The new version of each saved agency, for the next round of edits.
 
         Raises
         ------
@@ -196,11 +205,12 @@ class DirectoryStore(ABC):
     def history(self, agency_id: str | None = None) -> list[AuditEntry]:
         """Every recorded change (of one agency), oldest first."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a store without connections has nothing to do)
         """Let go of connections (a file store holds none)."""
 
 
 def audit_frame(entries: list[AuditEntry]) -> pd.DataFrame:
     """The history as a table, for printing."""
-    return pd.DataFrame([e.__dict__ for e in entries], columns=["changed_at", "changed_by", "action", "agency_id",
-                                                                  "version"])
+    return pd.DataFrame(
+        [e.__dict__ for e in entries], columns=["changed_at", "changed_by", "action", "agency_id", "version"]
+    )

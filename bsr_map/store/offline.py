@@ -12,16 +12,24 @@ rules as two people editing online.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from bsr_map.store.base import (
-    ChangeSet, Conflict, ConflictError, DirectoryStore, Snapshot, StoreError, fingerprint, records_by_id,
+    ChangeSet,
+    Conflict,
+    ConflictError,
+    DirectoryStore,
+    Snapshot,
+    StoreError,
+    fingerprint,
+    records_by_id,
 )
-from bsr_map.util.atomic import SaveError
 from bsr_map.store.gpkg_store import GeoPackageStore, current_user
+from bsr_map.util.atomic import SaveError
 
 SYNC_LAYER = "bsr_map_sync"
 
@@ -37,6 +45,7 @@ class SyncReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing is left for a person to decide."""
         return not self.conflicts
 
 
@@ -58,18 +67,25 @@ def take_offline(store: DirectoryStore, path: str | Path, agency_ids: list[str] 
 def _write_copy(path: Path, snapshot: Snapshot, source: str) -> None:
     import pyogrio
 
+    from bsr_map.directory.writers import write_gpkg_layer
     from bsr_map.util.atomic import atomic_write
-    from bsr_map.directory.writers import _write_gpkg
 
     records = records_by_id(snapshot.directory)
-    taken = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    sync = pd.DataFrame({"agency_id": list(records), "version": [snapshot.versions[i] for i in records],
-                         "fingerprint": [fingerprint(r) for r in records.values()], "source": source,
-                         "taken_at": taken, "taken_by": current_user()},
-                        columns=["agency_id", "version", "fingerprint", "source", "taken_at", "taken_by"])
+    taken = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    sync = pd.DataFrame(
+        {
+            "agency_id": list(records),
+            "version": [snapshot.versions[i] for i in records],
+            "fingerprint": [fingerprint(r) for r in records.values()],
+            "source": source,
+            "taken_at": taken,
+            "taken_by": current_user(),
+        },
+        columns=["agency_id", "version", "fingerprint", "source", "taken_at", "taken_by"],
+    )
 
     def write(tmp: Path) -> None:
-        _write_gpkg(snapshot.directory, tmp)
+        write_gpkg_layer(snapshot.directory, tmp)
         pyogrio.write_dataframe(sync, tmp, layer=SYNC_LAYER, driver="GPKG")
 
     atomic_write(path, write)
@@ -105,8 +121,14 @@ def offline_changes(path: str | Path) -> ChangeSet:
     return changes
 
 
-def sync(path: str | Path, store: DirectoryStore, *, prefer: str | None = None,
-         settled: dict[str, dict | None] | None = None, seen: list[Conflict] = ()) -> SyncReport:
+def sync(
+    path: str | Path,
+    store: DirectoryStore,
+    *,
+    prefer: str | None = None,
+    settled: dict[str, dict | None] | None = None,
+    seen: Sequence[Conflict] = (),
+) -> SyncReport:
     """Merge the edits of the offline copy at ``path`` into ``store``, then refresh the copy.
 
     Parameters
@@ -179,7 +201,7 @@ def _resolved(changes: ChangeSet, conflicts: list[Conflict], prefer: str) -> Cha
         if conflict is None:
             resolved.deletes.append((agency_id, base))
         elif prefer == "mine" and conflict.theirs is not None:
-            resolved.deletes.append((agency_id, conflict.theirs_version))
+            resolved.deletes.append((agency_id, conflict.theirs_version or ""))
     return resolved
 
 
@@ -192,11 +214,12 @@ def _settled(changes: ChangeSet, seen: list[Conflict], settled: dict[str, dict |
     for agency_id, conflict in by_id.items():
         outcome = settled.get(agency_id, conflict.theirs)
         same_as_theirs = (outcome is None and conflict.theirs is None) or (
-            outcome is not None and conflict.theirs is not None and fingerprint(outcome) == fingerprint(conflict.theirs))
+            outcome is not None and conflict.theirs is not None and fingerprint(outcome) == fingerprint(conflict.theirs)
+        )
         if same_as_theirs:
             kept_theirs.append(agency_id)
         elif outcome is None:
-            result.deletes.append((agency_id, conflict.theirs_version))
+            result.deletes.append((agency_id, conflict.theirs_version or ""))
         else:
             result.upserts.append((outcome, conflict.theirs_version if conflict.theirs is not None else None))
     return result, kept_theirs

@@ -17,12 +17,21 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES, LIST_FIELDS, MAX_DESCRIPTION
-from bsr_map.directory.schema import _ID as ID_PATTERN, _PHONE as PHONE_PATTERN  # the importer's own rules
-from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.directory.model import directory_from_records
+from bsr_map.directory.schema import _ID as ID_PATTERN  # the importer's own rules
+from bsr_map.directory.schema import _PHONE as PHONE_PATTERN
+from bsr_map.directory.schema import DIRECTORY_COUNTRIES, FIELD_NAMES, LIST_FIELDS, MAX_DESCRIPTION
+from bsr_map.directory.taxonomy import Taxonomy, load_taxonomy
 from bsr_map.store.base import (
-    AuditEntry, ChangeSet, Conflict, ConflictError, DeletedAgency, DirectoryStore, Snapshot, StoreError,
+    AuditEntry,
+    ChangeSet,
+    Conflict,
+    ConflictError,
+    DeletedAgency,
+    DirectoryStore,
+    SaveResult,
+    Snapshot,
+    StoreError,
 )
 
 
@@ -35,8 +44,10 @@ def _address_errors() -> tuple:
 
 SCHEMA_VERSION = 1
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in LIST_FIELDS and f not in ("id", "last_verified"))
-_SELECT = (", ".join(FIELD_NAMES) + ", ST_X(geom) AS lon, ST_Y(geom) AS lat, version, updated_by, "
-           "updated_at, deleted_at, deleted_by")
+_SELECT = (
+    ", ".join(FIELD_NAMES) + ", ST_X(geom) AS lon, ST_Y(geom) AS lat, version, updated_by, "
+    "updated_at, deleted_at, deleted_by"
+)
 
 
 def _array(values) -> str:
@@ -45,8 +56,11 @@ def _array(values) -> str:
 
 def schema_sql(taxonomy: Taxonomy) -> str:
     """The SQL that creates bsr-map's tables, constraints, indexes and triggers (idempotent)."""
-    types, sectors, services = (list(taxonomy.agency_types.codes), list(taxonomy.sectors.codes),
-                                list(taxonomy.services.codes))
+    types, sectors, services = (
+        list(taxonomy.agency_types.codes),
+        list(taxonomy.sectors.codes),
+        list(taxonomy.services.codes),
+    )
     return f"""
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE TABLE IF NOT EXISTS bsr_map_schema (version integer NOT NULL);
@@ -192,8 +206,10 @@ class PostgisStore(DirectoryStore):
         try:
             self._engine = self._connect()
         except _address_errors() as exc:
-            raise StoreError(f"{self.location} is not a usable database address ({_first_line(exc)}); "
-                             "it looks like postgresql://user@host:port/database.") from None
+            raise StoreError(
+                f"{self.location} is not a usable database address ({_first_line(exc)}); "
+                "it looks like postgresql://user@host:port/database."
+            ) from None
         except OperationalError as exc:
             password = ask_password(self.location) if ask_password and _needs_password(exc) else None
             if password is None:
@@ -208,8 +224,9 @@ class PostgisStore(DirectoryStore):
         from sqlalchemy import create_engine
         from sqlalchemy.exc import OperationalError
 
-        engine = create_engine(self._url, connect_args={"connect_timeout": 10, "application_name": "bsr-map", **extra},
-                               pool_pre_ping=True)
+        engine = create_engine(
+            self._url, connect_args={"connect_timeout": 10, "application_name": "bsr-map", **extra}, pool_pre_ping=True
+        )
         try:
             with engine.connect():
                 return engine
@@ -234,8 +251,10 @@ class PostgisStore(DirectoryStore):
 
         found = conn.execute(text("SELECT to_regclass('bsr_map_schema') IS NOT NULL")).scalar()
         if not found:
-            raise StoreError(f"The database at {self.location} has no bsr-map directory yet; create it with "
-                             f"'bsr-map directory init-db {self.location}'.")
+            raise StoreError(
+                f"The database at {self.location} has no bsr-map directory yet; create it with "
+                f"'bsr-map directory init-db {self.location}'."
+            )
 
     # -- reading ---------------------------------------------------------------------
     def load(self) -> Snapshot:
@@ -248,9 +267,14 @@ class PostgisStore(DirectoryStore):
     def _load(conn) -> Snapshot:
         from sqlalchemy import text
 
-        rows = conn.execute(text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NULL ORDER BY id")).mappings().all()
+        rows = (
+            conn.execute(text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NULL ORDER BY id")).mappings().all()
+        )
         records = [_record(row) for row in rows]
-        return Snapshot(directory_from_records(records), {r["id"]: str(row["version"]) for r, row in zip(records, rows)})
+        return Snapshot(
+            directory_from_records(records),
+            {r["id"]: str(row["version"]) for r, row in zip(records, rows, strict=False)},
+        )
 
     def deleted(self) -> list[DeletedAgency]:
         """Soft-deleted agencies, oldest deletion first."""
@@ -258,10 +282,17 @@ class PostgisStore(DirectoryStore):
 
         with self._connection() as conn:
             self._check_schema(conn)
-            rows = conn.execute(text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NOT NULL "
-                                     "ORDER BY deleted_at, id")).mappings().all()
-        return [DeletedAgency(_record(row), row["deleted_at"].isoformat(timespec="seconds"), row["deleted_by"])
-                for row in rows]
+            rows = (
+                conn.execute(
+                    text(f"SELECT {_SELECT} FROM agencies WHERE deleted_at IS NOT NULL ORDER BY deleted_at, id")
+                )
+                .mappings()
+                .all()
+            )
+        return [
+            DeletedAgency(_record(row), row["deleted_at"].isoformat(timespec="seconds"), row["deleted_by"])
+            for row in rows
+        ]
 
     def history(self, agency_id: str | None = None) -> list[AuditEntry]:
         """The audit table (of one agency), oldest first."""
@@ -270,13 +301,20 @@ class PostgisStore(DirectoryStore):
         where, params = ("WHERE agency_id = :id", {"id": agency_id}) if agency_id else ("", {})
         with self._connection() as conn:
             self._check_schema(conn)
-            rows = conn.execute(text(f"SELECT agency_id, action, changed_at, changed_by, version FROM agency_audit "
-                                     f"{where} ORDER BY change_id"), params).all()
-        return [AuditEntry(r.agency_id, r.action, r.changed_at.isoformat(timespec="seconds"), r.changed_by,
-                           str(r.version)) for r in rows]
+            rows = conn.execute(
+                text(
+                    f"SELECT agency_id, action, changed_at, changed_by, version FROM agency_audit "
+                    f"{where} ORDER BY change_id"
+                ),
+                params,
+            ).all()
+        return [
+            AuditEntry(r.agency_id, r.action, r.changed_at.isoformat(timespec="seconds"), r.changed_by, str(r.version))
+            for r in rows
+        ]
 
     # -- writing ---------------------------------------------------------------------
-    def apply(self, changes: ChangeSet, *, before_commit: Callable[[], None] | None = None) -> Snapshot:
+    def apply(self, changes: ChangeSet, *, before_commit: Callable[[], None] | None = None) -> SaveResult:
         """Save ``changes`` in one transaction (see :meth:`DirectoryStore.apply`).
 
         ``before_commit`` is called just before the commit (tests use it to
@@ -284,44 +322,58 @@ class PostgisStore(DirectoryStore):
         """
         from sqlalchemy import text
 
-        conflicts = []
+        conflicts: list[Conflict] = []
+        versions: dict[str, str | None] = {}
         with self._transaction() as conn:
             self._check_schema(conn)
             for record, base in changes.upserts:
                 params = _params(record)
                 if base is None:
-                    done = conn.execute(text(
-                        f"INSERT INTO agencies ({', '.join(FIELD_NAMES)}, geom) VALUES "
-                        f"({', '.join(':' + f for f in FIELD_NAMES)}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
-                        # An id that was soft-deleted comes back with the new content (audited as a restore).
-                        f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{f} = EXCLUDED.{f}' for f in FIELD_NAMES)}, "
-                        "geom = EXCLUDED.geom, deleted_at = NULL, deleted_by = NULL "
-                        "WHERE agencies.deleted_at IS NOT NULL RETURNING id"), params).first()
+                    done = conn.execute(
+                        text(
+                            f"INSERT INTO agencies ({', '.join(FIELD_NAMES)}, geom) VALUES "
+                            f"({', '.join(':' + f for f in FIELD_NAMES)}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+                            # An id that was soft-deleted comes back with the new content (audited as a restore).
+                            f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{f} = EXCLUDED.{f}' for f in FIELD_NAMES)}, "
+                            "geom = EXCLUDED.geom, deleted_at = NULL, deleted_by = NULL "
+                            "WHERE agencies.deleted_at IS NOT NULL RETURNING id, version"
+                        ),
+                        params,
+                    ).first()
                 else:
                     assignments = ", ".join(f"{f} = :{f}" for f in FIELD_NAMES if f != "id")
-                    done = conn.execute(text(
-                        f"UPDATE agencies SET {assignments}, geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) "
-                        "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id"),
-                        {**params, "base": int(base)}).first()
+                    done = conn.execute(
+                        text(
+                            f"UPDATE agencies SET {assignments}, geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) "
+                            "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id, version"
+                        ),
+                        {**params, "base": int(base)},
+                    ).first()
                 if done is None:
                     conflicts.append(self._conflict(conn, record["id"], record))
+                else:
+                    versions[record["id"]] = str(done.version)
             for agency_id, base in changes.deletes:
-                done = conn.execute(text(
-                    "UPDATE agencies SET deleted_at = now(), deleted_by = current_user "
-                    "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id"),
-                    {"id": agency_id, "base": int(base)}).first()
+                done = conn.execute(
+                    text(
+                        "UPDATE agencies SET deleted_at = now(), deleted_by = current_user "
+                        "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id"
+                    ),
+                    {"id": agency_id, "base": int(base)},
+                ).first()
                 if done is None:
                     theirs = self._conflict(conn, agency_id, None)
                     if theirs.theirs is not None:  # deleted there too: nothing to decide
                         conflicts.append(theirs)
+                else:
+                    versions[agency_id] = None
             if conflicts:
                 raise ConflictError(conflicts)  # the transaction is rolled back: nothing is saved
-            # Read back inside the transaction: once the commit succeeds the caller has the saved versions,
+            # The versions are read inside the transaction: once the commit succeeds the caller has them,
             # even if the connection drops right after.
-            saved = self._load(conn)
             if before_commit is not None:
                 before_commit()
-        return saved
+        return SaveResult(versions)
 
     def restore(self, agency_ids: list[str]) -> Snapshot:
         """Undo the soft deletion of ``agency_ids``."""
@@ -329,14 +381,21 @@ class PostgisStore(DirectoryStore):
 
         with self._transaction() as conn:
             self._check_schema(conn)
-            done = conn.execute(text("UPDATE agencies SET deleted_at = NULL, deleted_by = NULL "
-                                     "WHERE id = ANY(:ids) AND deleted_at IS NOT NULL RETURNING id"),
-                                {"ids": list(agency_ids)}).scalars().all()
+            done = (
+                conn.execute(
+                    text(
+                        "UPDATE agencies SET deleted_at = NULL, deleted_by = NULL "
+                        "WHERE id = ANY(:ids) AND deleted_at IS NOT NULL RETURNING id"
+                    ),
+                    {"ids": list(agency_ids)},
+                )
+                .scalars()
+                .all()
+            )
             missing = set(agency_ids) - set(done)
             if missing:
                 raise StoreError(f"No deleted agency with id {', '.join(sorted(missing))} in {self.location}.")
-            restored = self._load(conn)
-        return restored
+            return self._load(conn)
 
     def _conflict(self, conn, agency_id: str, mine: dict | None) -> Conflict:
         from sqlalchemy import text
@@ -346,8 +405,14 @@ class PostgisStore(DirectoryStore):
             by = row["deleted_by"] if row is not None else ""
             at = row["deleted_at"].isoformat(timespec="seconds") if row is not None else ""
             return Conflict(agency_id, mine, None, str(row["version"]) if row is not None else None, by, at)
-        return Conflict(agency_id, mine, _record(row), str(row["version"]), row["updated_by"],
-                        row["updated_at"].isoformat(timespec="seconds"))
+        return Conflict(
+            agency_id,
+            mine,
+            _record(row),
+            str(row["version"]),
+            row["updated_by"],
+            row["updated_at"].isoformat(timespec="seconds"),
+        )
 
     # -- connections -----------------------------------------------------------------
     def _connection(self):
@@ -391,10 +456,13 @@ class _Guarded:
         from sqlalchemy.exc import InterfaceError, OperationalError
 
         if isinstance(exc, (OperationalError, InterfaceError)):
-            return StoreError(f"{_server_message(self._store.location, exc)} Nothing was saved; your edits are "
-                              "still here: save again when the database is back.")
-        return StoreError(f"The database at {self._store.location} refused the change "
-                          f"({_first_line(exc)}). Nothing was saved.")
+            return StoreError(
+                f"{_server_message(self._store.location, exc)} Nothing was saved; your edits are "
+                "still here: save again when the database is back."
+            )
+        return StoreError(
+            f"The database at {self._store.location} refused the change ({_first_line(exc)}). Nothing was saved."
+        )
 
 
 def _params(record: dict) -> dict:

@@ -57,7 +57,7 @@ def backup_path(target: str | Path) -> Path:
     return target.with_name(target.name + ".bak")
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_backup: bool = True) -> Path:
+def atomic_write(target: str | Path, write: Callable[[Path], object], *, keep_backup: bool = True) -> Path:
     """Write a file atomically.
 
     Parameters
@@ -66,7 +66,7 @@ def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_back
         The file to create or replace.
     write : callable
         Called with a temporary path (same folder, same suffix) to write the
-        full content to.
+        full content to; what it returns is ignored.
     keep_backup : bool
         Keep the file being replaced as ``<name>.bak``.
 
@@ -92,8 +92,10 @@ def atomic_write(target: str | Path, write: Callable[[Path], None], *, keep_back
     if not folder_exists:
         raise SaveError(f"Could not save {target}: the folder {folder} does not exist.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise SaveError(f"Could not save {target}: Permission denied (the folder {folder} cannot be written to). "
-                        "The previous file is unchanged.")
+        raise SaveError(
+            f"Could not save {target}: Permission denied (the folder {folder} cannot be written to). "
+            "The previous file is unchanged."
+        )
     if target.is_file() and not os.access(target, os.W_OK):
         raise SaveError(f"Could not save {target}: the file is read-only. The previous file is unchanged.")
     temp = folder / f".{target.stem}.saving-{uuid.uuid4().hex[:8]}{target.suffix}"

@@ -16,6 +16,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from bsr_map.util.paths import process_alive
+
 #: A lock from another machine older than this is treated as stale.
 FOREIGN_LOCK_MAX_AGE = dt.timedelta(days=1)
 
@@ -40,16 +42,6 @@ def lock_path(path: str | Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def read_lock(path: str | Path) -> LockInfo | None:
     """The lock on ``path``, or None when there is none (or it is unreadable)."""
     try:
@@ -62,7 +54,7 @@ def read_lock(path: str | Path) -> LockInfo | None:
 def is_stale(info: LockInfo, now: dt.datetime | None = None) -> bool:
     """True when the holder has gone: its process is dead here, or a foreign lock is old."""
     if info.host == socket.gethostname():
-        return not _alive(info.pid)
+        return not process_alive(info.pid)
     try:
         since = dt.datetime.fromisoformat(info.since)
     except ValueError:
@@ -82,8 +74,12 @@ def acquire_lock(path: str | Path, *, take_over: bool = False) -> LockInfo | Non
         A stale lock is taken over without asking.
     """
     target = lock_path(path)
-    mine = {"pid": os.getpid(), "host": socket.gethostname(), "user": getpass.getuser(),
-            "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    mine = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "user": getpass.getuser(),
+        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
     for _ in range(2):
         try:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

@@ -7,6 +7,8 @@ package as ``bsr_map/_bundled/``.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -25,3 +27,34 @@ def geodata_dir() -> Path:
 def resources_dir() -> Path:
     """Return the folder of the bundled resources (fonts, icons, taxonomy)."""
     return _bundled("resources")
+
+
+def user_data_dir() -> Path:
+    """bsr-map's folder for per-user data and settings (``BSR_MAP_SETTINGS_DIR`` overrides it, as in tests)."""
+    override = os.environ.get("BSR_MAP_SETTINGS_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "bsr-map"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "bsr-map"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "bsr-map"
+
+
+def settings_file() -> Path | None:
+    """The settings file when ``BSR_MAP_SETTINGS_DIR`` sets it, else None (the platform's own place)."""
+    override = os.environ.get("BSR_MAP_SETTINGS_DIR")
+    return Path(override) / "bsr-map.ini" if override else None
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with this id runs on this machine (this process counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True

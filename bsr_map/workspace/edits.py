@@ -2,7 +2,7 @@
 
 An :class:`Edit` records, for each agency it touches, the record before and
 after (None for "absent"), so applying and reverting are exact inverses. The
-GUI wraps edits in a QUndoStack; the core knows nothing of Qt.
+workspace keeps them on its undo stack (:mod:`bsr_map.workspace.history`).
 """
 
 from __future__ import annotations
@@ -12,50 +12,33 @@ from dataclasses import dataclass, field
 
 from bsr_map.directory.importing import _default_locator, country_names
 from bsr_map.directory.location import check_location
-from bsr_map.directory.model import directory_from_records, directory_records
 from bsr_map.directory.schema import Problem, validate_record
 from bsr_map.explore.model import ExploreModel
 
 
 @dataclass
 class Edit:
-    """A change to some agencies: id -> record before and after (None when absent)."""
+    """A change to some agencies: id -> record before and after (None when absent).
+
+    Applying and reverting are exact inverses; reverting puts deleted rows
+    back where they were.
+    """
 
     text: str
     before: dict[str, dict | None] = field(default_factory=dict)
     after: dict[str, dict | None] = field(default_factory=dict)
-    _orders: list[list[str]] = field(default_factory=list, repr=False)  # row order before each apply
+    _orders: list[list[str] | None] = field(default_factory=list, repr=False)  # row order before each apply
 
     def apply(self, model: ExploreModel) -> None:
         """Make the change."""
-        self._orders.append(list(model.directory["id"]))
-        apply_records(model, self.after)
+        changes_rows = any(v is None for v in self.after.values()) or any(v is None for v in self.before.values())
+        self._orders.append(list(model.directory["id"]) if changes_rows else None)
+        model.apply_changes(self.after)
 
     def revert(self, model: ExploreModel) -> None:
         """Undo the change, rows back in their places."""
-        apply_records(model, self.before, order=self._orders.pop() if self._orders else None)
-
-
-def apply_records(model: ExploreModel, changes: dict[str, dict | None], order: list[str] | None = None) -> None:
-    """Set (or, for None, remove) the given agencies in the model's directory.
-
-    Rows keep their order; new rows go last, unless ``order`` gives every row's place.
-    """
-    records = {r["id"]: r for r in directory_records(model.directory)}
-    order = list(order) if order is not None else list(records)
-    for agency_id, record in changes.items():
-        if record is None:
-            records.pop(agency_id, None)
-        else:
-            if agency_id not in order:
-                order.append(agency_id)
-            records[agency_id] = record
-    kept = [records[i] for i in order if i in records]
-    directory = directory_from_records(kept)
-    selected = model.selected_id
-    model.set_directory(directory, model.source)
-    if selected is not None and selected in records:
-        model.select(selected)
+        order = self._orders.pop() if self._orders else None
+        model.apply_changes(self.before, order=order)
 
 
 @dataclass
@@ -68,6 +51,7 @@ class Checked:
 
     @property
     def ok(self) -> bool:
+        """True when nothing blocks saving the record."""
         return not self.problems
 
 
@@ -80,8 +64,9 @@ def check_agency(raw: dict, model: ExploreModel, *, editing_id: str | None = Non
     """
     record, problems = validate_record(raw, model.taxonomy, source="form", row=None)
     warnings: list[str] = []
-    point, location = check_location(raw.get("lat"), raw.get("lon"), record["country"], _default_locator(),
-                                     country_names())
+    point, location = check_location(
+        raw.get("lat"), raw.get("lon"), record["country"], _default_locator(), country_names()
+    )
     for column, message in location:
         if "missing" in message or "not a number" in message or "out of range" in message:
             problems.append(Problem("form", None, column, message))
@@ -93,8 +78,7 @@ def check_agency(raw: dict, model: ExploreModel, *, editing_id: str | None = Non
         point = (parse_coordinate(raw.get("lon")), parse_coordinate(raw.get("lat")))
     if point is not None:
         record["lon"], record["lat"] = round(point[0], 6), round(point[1], 6)
-    taken = set(model.directory["id"]) - {editing_id}
-    if record["id"] in taken:
+    if record["id"] != editing_id and _exists(model, record["id"]):
         problems.append(Problem("form", None, "id", f"the id '{record['id']}' is already used by another agency"))
     return Checked(record, problems, warnings)
 
@@ -118,12 +102,12 @@ def delete_edit(records: list[dict]) -> Edit:
     return Edit(f"Delete {name}", {r["id"]: r for r in records}, {r["id"]: None for r in records})
 
 
-def duplicate_edit(record: dict, taken: set[str]) -> Edit:
+def duplicate_edit(record: dict, model: ExploreModel) -> Edit:
     """Add a copy of an agency under a new id, named "… (copy)"."""
     copy = dict(record)
     base, n = f"{record['id']}-copy", 1
     copy["id"] = base
-    while copy["id"] in taken:
+    while _exists(model, copy["id"]):
         n += 1
         copy["id"] = f"{base}-{n}"
     copy["name"] = f"{record['name']} (copy)"
@@ -132,25 +116,33 @@ def duplicate_edit(record: dict, taken: set[str]) -> Edit:
 
 def sectors_edit(records: list[dict], sectors: list[str]) -> Edit:
     """Give several agencies the same sectors."""
-    after = {r["id"]: {**r, "sectors": list(sectors)} for r in records}
+    after: dict[str, dict | None] = {r["id"]: {**r, "sectors": list(sectors)} for r in records}
     return Edit(f"Set sectors of {len(records)} agencies", {r["id"]: r for r in records}, after)
 
 
 def move_edit(record: dict, lon: float, lat: float) -> Edit:
     """Move an agency's location."""
-    return Edit(f"Move “{record['name']}”", {record["id"]: record},
-                {record["id"]: {**record, "lon": round(lon, 6), "lat": round(lat, 6)}})
+    return Edit(
+        f"Move “{record['name']}”",
+        {record["id"]: record},
+        {record["id"]: {**record, "lon": round(lon, 6), "lat": round(lat, 6)}},
+    )
 
 
 def verify_edit(records: list[dict], today: dt.date | None = None) -> Edit:
     """Mark agencies as checked today ("Last verified")."""
     day = (today or dt.date.today()).isoformat()
     name = f"“{records[0]['name']}”" if len(records) == 1 else f"{len(records)} agencies"
-    return Edit(f"Confirm {name} as verified", {r["id"]: r for r in records},
-                {r["id"]: {**r, "last_verified": day} for r in records})
+    return Edit(
+        f"Confirm {name} as verified",
+        {r["id"]: r for r in records},
+        {r["id"]: {**r, "last_verified": day} for r in records},
+    )
 
 
-def records_by_id(model: ExploreModel, ids) -> list[dict]:
-    """The current records (with lat and lon) of the given agencies, in directory order."""
-    wanted = set(ids)
-    return [r for r in directory_records(model.directory) if r["id"] in wanted]
+def _exists(model: ExploreModel, agency_id: str) -> bool:
+    try:
+        model.row_of(agency_id)
+    except KeyError:
+        return False
+    return True

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bsr_map.geo.basemap import load_basemap
 from bsr_map.directory import bundled_directory_path, read_directory, write_directory
 from bsr_map.directory.location import CountryLocator
 from bsr_map.directory.model import directory_records
+from bsr_map.geo.basemap import load_basemap
 
 TEN = {"DE", "DK", "EE", "FI", "IS", "LT", "LV", "NO", "PL", "SE"}
 
@@ -30,11 +30,34 @@ def test_no_agencies_in_russia_or_belarus(bundled):
     assert not set(bundled.country) & {"RU", "BY"}
 
 
-@pytest.mark.parametrize("city", [
-    "Hamburg", "Berlin", "Copenhagen", "Aarhus", "Malmö", "Gothenburg", "Stockholm", "Helsinki", "Tampere",
-    "Turku", "Oulu", "Tallinn", "Tartu", "Riga", "Vilnius", "Kaunas", "Klaipėda", "Warsaw", "Gdańsk",
-    "Szczecin", "Oslo", "Bergen", "Reykjavík",
-])
+@pytest.mark.parametrize(
+    "city",
+    [
+        "Hamburg",
+        "Berlin",
+        "Copenhagen",
+        "Aarhus",
+        "Malmö",
+        "Gothenburg",
+        "Stockholm",
+        "Helsinki",
+        "Tampere",
+        "Turku",
+        "Oulu",
+        "Tallinn",
+        "Tartu",
+        "Riga",
+        "Vilnius",
+        "Kaunas",
+        "Klaipėda",
+        "Warsaw",
+        "Gdańsk",
+        "Szczecin",
+        "Oslo",
+        "Bergen",
+        "Reykjavík",
+    ],
+)
 def test_main_metropolitan_areas_are_covered(bundled, city):
     assert city in set(bundled.city)
 

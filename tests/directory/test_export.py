@@ -31,8 +31,19 @@ def test_csv_has_a_header_in_schema_order_and_lists_joined(bundled, tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert tuple(rows[0]) == TABLE_COLUMNS
-    assert TABLE_COLUMNS[:11] == ("id", "name", "local_name", "type", "country", "region", "city",
-                                  "street_address", "postcode", "lat", "lon")
+    assert TABLE_COLUMNS[:11] == (
+        "id",
+        "name",
+        "local_name",
+        "type",
+        "country",
+        "region",
+        "city",
+        "street_address",
+        "postcode",
+        "lat",
+        "lon",
+    )
     berlin = next(r for r in rows if r[0] == "de-berlin-partner")
     assert berlin[TABLE_COLUMNS.index("sectors")].split("; ")[0] == "ict"
     assert len(rows) == len(bundled) + 1

@@ -20,20 +20,29 @@ def problems_by_row(result):
 
 
 def test_semicolon_cp1252_decimal_comma_and_german_headers(write_csv):
-    text = ("Name;Typ;Land;Stadt;Breite;Länge;Branchen;Webseite\n"
-            "Wirtschaftsförderung Lübeck;Regional agency;Deutschland;Lübeck;53,8655;10,6866;Logistics & ports;www.luebeck.org\n")
+    text = (
+        "Name;Typ;Land;Stadt;Breite;Länge;Branchen;Webseite\n"
+        "Wirtschaftsförderung Lübeck;Regional agency;Deutschland;Lübeck;53,8655;10,6866;Logistics & ports;www.luebeck.org\n"
+    )
     result = read_directory(write_csv(text, encoding="cp1252"))
     assert result.problems == []
     row = result.agencies.iloc[0]
     assert (row["name"], row.country, row.city, row.sectors, row.website) == (
-        "Wirtschaftsförderung Lübeck", "DE", "Lübeck", ["logistics"], "https://www.luebeck.org")
+        "Wirtschaftsförderung Lübeck",
+        "DE",
+        "Lübeck",
+        ["logistics"],
+        "https://www.luebeck.org",
+    )
     assert row.id == "de-wirtschaftsforderung-lubeck"
     assert row.geometry.distance(gpd.GeoSeries([Point(10.6866, 53.8655)], crs=4326).to_crs(3035)[0]) < 0.5
 
 
 def test_polish_headers_tab_separated_utf8_with_bom(write_csv):
-    text = ("\ufeffNazwa\tTyp\tKraj\tMiasto\tSzerokość\tDługość\tSektory\n"
-            "Invest in Pomerania\tRegional agency\tPolska\tGdańsk\t54.352\t18.6466\tICT & digital|Maritime & offshore\n")
+    text = (
+        "\ufeffNazwa\tTyp\tKraj\tMiasto\tSzerokość\tDługość\tSektory\n"
+        "Invest in Pomerania\tRegional agency\tPolska\tGdańsk\t54.352\t18.6466\tICT & digital|Maritime & offshore\n"
+    )
     result = read_directory(write_csv(text, name="pomorze.tsv"))
     assert result.problems == []
     assert list(result.agencies.iloc[0].sectors) == ["ict", "maritime"]
@@ -45,8 +54,20 @@ def test_xlsx_with_numbers_and_dates(tmp_path):
     ws = wb.active
     ws.append(["Name", "Country", "City", "Latitude", "Longitude", "Sector", "Type", "Phone", "Last verified"])
     import datetime as dt
-    ws.append(["Business Tampere", "Finland", "Tampere", 61.4978, 23.761, "Advanced manufacturing",
-               "city_agency", "+358 40 123 4567", dt.datetime(2026, 3, 1)])
+
+    ws.append(
+        [
+            "Business Tampere",
+            "Finland",
+            "Tampere",
+            61.4978,
+            23.761,
+            "Advanced manufacturing",
+            "city_agency",
+            "+358 40 123 4567",
+            dt.datetime(2026, 3, 1),
+        ]
+    )
     path = tmp_path / "fi.xlsx"
     wb.save(path)
     result = read_directory(path)
@@ -57,9 +78,15 @@ def test_xlsx_with_numbers_and_dates(tmp_path):
 
 def test_geopackage_in_another_crs(tmp_path):
     frame = gpd.GeoDataFrame(
-        {"name": ["Invest Lithuania"], "type": ["national_agency"], "country": ["LT"], "city": ["Vilnius"],
-         "sectors": ["business_services"]},
-        geometry=[Point(25.2797, 54.6872)], crs="EPSG:4326",
+        {
+            "name": ["Invest Lithuania"],
+            "type": ["national_agency"],
+            "country": ["LT"],
+            "city": ["Vilnius"],
+            "sectors": ["business_services"],
+        },
+        geometry=[Point(25.2797, 54.6872)],
+        crs="EPSG:4326",
     ).to_crs("EPSG:3346")  # LKS-94, Lithuania's national grid
     path = tmp_path / "lt.gpkg"
     frame.to_file(path)
@@ -70,9 +97,17 @@ def test_geopackage_in_another_crs(tmp_path):
 
 
 def test_shapefile(tmp_path):
-    frame = gpd.GeoDataFrame({"name": ["Riga Investment Agency"], "type": ["city_agency"], "country": ["Latvia"],
-                              "city": ["Riga"], "sectors": ["ict"]},
-                             geometry=[Point(24.1052, 56.9496)], crs="EPSG:4326").to_crs("EPSG:3059")
+    frame = gpd.GeoDataFrame(
+        {
+            "name": ["Riga Investment Agency"],
+            "type": ["city_agency"],
+            "country": ["Latvia"],
+            "city": ["Riga"],
+            "sectors": ["ict"],
+        },
+        geometry=[Point(24.1052, 56.9496)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3059")
     path = tmp_path / "lv.shp"
     frame.to_file(path)
     result = read_directory(path)
@@ -95,7 +130,7 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row, column, words", BAD_ROWS)
+@pytest.mark.parametrize(("row", "column", "words"), BAD_ROWS)
 def test_every_bad_row_is_reported_with_row_column_and_reason(write_csv, row, column, words):
     result = read_directory(write_csv(HEADER + GOOD + row + "\n"))
     found = problems_by_row(result)
@@ -103,7 +138,7 @@ def test_every_bad_row_is_reported_with_row_column_and_reason(write_csv, row, co
     assert words in found[(3, column)]
     assert result.bad_rows == [3]
     assert list(result.agencies.id) == ["fi-bf"]  # the good row survives, the bad one is not dropped silently
-    text = str([p for p in result.problems if p.row == 3][0])
+    text = str(next(p for p in result.problems if p.row == 3))
     assert text.startswith("agencies.csv, row 3, column ")
 
 
@@ -111,7 +146,8 @@ def test_problem_names_the_column_as_the_file_does(write_csv):
     text = "Nazwa;Kraj;Miasto;Szerokość;Długość;Sektory;Typ\nX;Polska;Gdańsk;54,35;18,65;Górnictwo;network\n"
     result = read_directory(write_csv(text))
     assert [str(p) for p in result.problems] == [
-        "agencies.csv, row 2, column 'Sektory' (sectors): unknown sector 'Górnictwo'"]
+        "agencies.csv, row 2, column 'Sektory' (sectors): unknown sector 'Górnictwo'"
+    ]
 
 
 def test_missing_required_column_is_one_file_level_problem(write_csv):
@@ -119,16 +155,19 @@ def test_missing_required_column_is_one_file_level_problem(write_csv):
     assert result.problems[0].row is None and "no column for type, country, sectors" in result.problems[0].message
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("empty.csv", b"", "empty"),
-    ("blank.csv", b"   \n\n", "empty"),
-    ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text table"),
-    ("broken.xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable Excel workbook"),
-    ("broken.gpkg", b"SQLite format 3\x00 garbage garbage", "cannot be read"),
-    ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "not valid JSON"),
-    ("notes.csv", b"hello,world\nfoo,bar\n", "does not look like an agency directory"),
-    ("data.docx", b"PK\x03\x04", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"   \n\n", "empty"),
+        ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text table"),
+        ("broken.xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable Excel workbook"),
+        ("broken.gpkg", b"SQLite format 3\x00 garbage garbage", "cannot be read"),
+        ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "not valid JSON"),
+        ("notes.csv", b"hello,world\nfoo,bar\n", "does not look like an agency directory"),
+        ("data.docx", b"PK\x03\x04", "unsupported file type"),
+    ],
+)
 def test_unreadable_files_get_one_clear_message(tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)
@@ -139,10 +178,23 @@ def test_unreadable_files_get_one_clear_message(tmp_path, name, content, words):
 
 def test_geojson_in_a_named_crs(tmp_path):
     x, y = gpd.GeoSeries([Point(21.0122, 52.2297)], crs=4326).to_crs(3035).iloc[0].coords[0]
-    data = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}},
-            "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
-                          "properties": {"name": "PAIH", "type": "national_agency", "country": "PL",
-                                         "city": "Warsaw", "sectors": ["manufacturing"]}}]}
+    data = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}},
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [x, y]},
+                "properties": {
+                    "name": "PAIH",
+                    "type": "national_agency",
+                    "country": "PL",
+                    "city": "Warsaw",
+                    "sectors": ["manufacturing"],
+                },
+            }
+        ],
+    }
     path = tmp_path / "pl.geojson"
     path.write_text(json.dumps(data))
     result = read_directory(path)
@@ -181,8 +233,11 @@ def test_locations_checked_in_batches_give_the_same_problems_as_one_by_one(tmp_p
     frame.loc[frame.index[8], ["lon", "lat"]] = (19.5, 56.0)  # in the open Baltic, far from any country
     frame.loc[frame.index[9], "lat"] = "north"
     path = tmp_path / "broken.csv"
-    frame.assign(sectors=frame.sectors.str.join(";"), services=frame.services.str.join(";"),
-                 languages=frame.languages.str.join(";")).to_csv(path, index=False)
+    frame.assign(
+        sectors=frame.sectors.str.join(";"),
+        services=frame.services.str.join(";"),
+        languages=frame.languages.str.join(";"),
+    ).to_csv(path, index=False)
     monkeypatch.setattr(importing, "LOCATION_BATCH", 4)
     batched = read_directory(path)
     monkeypatch.setattr(importing, "LOCATION_BATCH", 1)

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from bsr_map.directory import load_directory, load_taxonomy, read_directory
 from bsr_map.directory.model import directory_records
-from bsr_map.export.directory_export import export_brochure, export_directory
 from bsr_map.export import ExportCancelled
+from bsr_map.export.directory_export import export_brochure, export_directory
 from bsr_map.export.vcard import agency_vcard
 
 
@@ -35,7 +35,7 @@ def test_pdf_has_every_filtered_agency_once_and_no_other(tmp_path, directory, ta
     text = pdf_text(out)
     assert set(document.pages) == set(subset.id)
     assert text.count("Last verified") == len(subset)  # one entry per agency
-    for name, sectors in zip(subset.name, subset.sectors):
+    for name, sectors in zip(subset.name, subset.sectors, strict=False):
         assert name in text and text.count(f"{name} …") == len(sectors)  # one index line per sector
     others = directory[~directory.country.isin(["LT", "LV"])]
     assert not [n for n in others.name if n in text]
@@ -56,8 +56,14 @@ def test_index_gives_the_page_of_each_entry(tmp_path, directory, taxonomy):
 
 
 def test_page_count_grows_with_the_number_of_agencies(tmp_path, directory, taxonomy):
-    counts = [len(PdfReader(export_directory(tmp_path / f"{n}.pdf", directory.iloc[:n], taxonomy)
-                            and tmp_path / f"{n}.pdf").pages) for n in (4, 20, 67)]
+    counts = [
+        len(
+            PdfReader(
+                export_directory(tmp_path / f"{n}.pdf", directory.iloc[:n], taxonomy) and tmp_path / f"{n}.pdf"
+            ).pages
+        )
+        for n in (4, 20, 67)
+    ]
     assert counts[0] < counts[1] < counts[2]
 
 
@@ -67,8 +73,10 @@ def test_qr_codes_decode_to_each_agencys_website(tmp_path, directory, taxonomy):
     out = tmp_path / "ee.pdf"
     document = export_directory(out, subset, taxonomy)
     page = document.pages[subset.id.iloc[0]]
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), str(out),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), str(out), str(tmp_path / "page")],
+        check=True,
+    )
     image = Image.open(next(tmp_path.glob("page*.png")))
     decoded = {r.text for r in zxingcpp.read_barcodes(image)}
     assert decoded == set(subset.website)
@@ -79,8 +87,7 @@ def test_an_agency_without_a_website_gets_a_vcard_qr(tmp_path, directory, taxono
     subset["website"] = ""
     out = tmp_path / "card.pdf"
     export_directory(out, subset, taxonomy)
-    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "2", "-l", "2", str(out), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "2", "-l", "2", str(out), str(tmp_path / "p")], check=True)
     (result,) = zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("p*.png"))))
     card = vobject.readOne(result.text)
     assert card.fn.value == subset.name.iloc[0]
@@ -140,8 +147,9 @@ def test_brochure_pack_has_cover_map_directory_and_locators(tmp_path, basemap, d
 
 
 def bsr(*args):
-    return subprocess.run([sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_command_line_exports(tmp_path, directory):

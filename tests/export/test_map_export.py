@@ -23,8 +23,9 @@ def options(page="A4", orientation="landscape", **kwargs):
     return MapPageOptions(page_spec(page, orientation), **kwargs)
 
 
-@pytest.mark.parametrize("page, orientation", [("A4", "landscape"), ("A5", "portrait"), ("A3", "portrait"),
-                                               ("Letter", "landscape")])
+@pytest.mark.parametrize(
+    ("page", "orientation"), [("A4", "landscape"), ("A5", "portrait"), ("A3", "portrait"), ("Letter", "landscape")]
+)
 def test_pdf_page_size_equals_the_preset_in_points(tmp_path, basemap, directory, taxonomy, page, orientation):
     out = tmp_path / "map.pdf"
     export_map(out, directory, basemap, taxonomy, options(page, orientation, dpi=150))
@@ -69,8 +70,10 @@ def test_pdf_text_has_title_legend_and_embedded_fonts(tmp_path, basemap, directo
     for label in page.legend_labels:
         assert label in text
     fonts = reader.pages[0]["/Resources"]["/Font"]
-    assert all("/FontFile2" in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object())
-               for f in fonts.values())
+    assert all(
+        "/FontFile2" in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object())
+        for f in fonts.values()
+    )
 
 
 def test_legend_lists_exactly_the_primary_sectors_on_the_map(basemap, directory, taxonomy, tmp_path):
@@ -79,7 +82,8 @@ def test_legend_lists_exactly_the_primary_sectors_on_the_map(basemap, directory,
     primary = {s[0] for s in subset.sectors}
     sector_labels = {taxonomy.sectors.label(c) for c in taxonomy.sectors.codes}
     assert {label for label in page.legend_labels if label in sector_labels} == {
-        taxonomy.sectors.label(c) for c in primary}
+        taxonomy.sectors.label(c) for c in primary
+    }
 
 
 def test_every_agency_is_labelled_or_numbered_in_the_key(basemap, directory, taxonomy, tmp_path):
@@ -94,8 +98,9 @@ def test_every_agency_is_labelled_or_numbered_in_the_key(basemap, directory, tax
 def test_scale_bar_is_true_for_helsinki_to_tallinn(basemap, directory, taxonomy, tmp_path):
     hel, tll = from_lonlat(24.94, 60.17), from_lonlat(24.75, 59.44)
     extent = (min(hel[0], tll[0]) - 150_000, tll[1] - 120_000, max(hel[0], tll[0]) + 150_000, hel[1] + 120_000)
-    page = export_map(tmp_path / "gulf.pdf", directory, basemap, taxonomy,
-                      options(dpi=100, extent="view", view_extent=extent))
+    page = export_map(
+        tmp_path / "gulf.pdf", directory, basemap, taxonomy, options(dpi=100, extent="view", view_extent=extent)
+    )
     map_distance = float(np.hypot(hel[0] - tll[0], hel[1] - tll[1]))
     km = map_distance / page.scale_bar_map_m * page.scale_km
     assert km == pytest.approx(81.5, abs=3.0)  # Helsinki–Tallinn is about 80 km
@@ -123,36 +128,59 @@ def test_cancelling_writes_nothing(tmp_path, basemap, directory, taxonomy):
 
 
 def bsr(*args):
-    return subprocess.run([sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True, timeout=180
+    )
 
 
 def test_command_line_export_with_filters(tmp_path, directory):
     out = tmp_path / "pl.pdf"
-    result = bsr("export-map", "-o", out, "--countries", "PL", "--sectors", "maritime,ict", "--page", "A3",
-                 "--orientation", "portrait", "--title", "Poland for investors", "--dpi", "150")
+    result = bsr(
+        "export-map",
+        "-o",
+        out,
+        "--countries",
+        "PL",
+        "--sectors",
+        "maritime,ict",
+        "--page",
+        "A3",
+        "--orientation",
+        "portrait",
+        "--title",
+        "Poland for investors",
+        "--dpi",
+        "150",
+    )
     assert result.returncode == 0, result.stderr
     text = PdfReader(out).pages[0].extract_text()
     assert "Poland for investors" in text and "Poland · ICT & digital or Maritime & offshore" in text
-    count = sum(1 for c, s in zip(directory.country, directory.sectors) if c == "PL" and {"ict", "maritime"} & set(s))
+    count = sum(
+        1
+        for c, s in zip(directory.country, directory.sectors, strict=False)
+        if c == "PL" and {"ict", "maritime"} & set(s)
+    )
     assert f"{count} agencies" in text
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--countries", "RU"], "unknown country 'RU'"),
-    (["--sectors", "mining"], "unknown sector 'mining'"),
-    (["--types", "embassy"], "unknown type 'embassy'"),
-    (["--dpi", "1200"], "--dpi must be between 72 and 600"),
-    (["--lang", "xx"], "unknown --lang"),
-    (["--page", "B5"], "unknown page size"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--countries", "RU"], "unknown country 'RU'"),
+        (["--sectors", "mining"], "unknown sector 'mining'"),
+        (["--types", "embassy"], "unknown type 'embassy'"),
+        (["--dpi", "1200"], "--dpi must be between 72 and 600"),
+        (["--lang", "xx"], "unknown --lang"),
+        (["--page", "B5"], "unknown page size"),
+    ],
+)
 def test_bad_options_exit_2_with_a_clear_message(tmp_path, args, words):
     result = bsr("export-map", "-o", tmp_path / "m.png", *args)
     assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "m.png").exists()
 
 
-@pytest.mark.parametrize("name, words", [("m.jpg", "cannot write '.jpg'"), ("missing/m.pdf", "does not exist")])
+@pytest.mark.parametrize(("name", "words"), [("m.jpg", "cannot write '.jpg'"), ("missing/m.pdf", "does not exist")])
 def test_unwritable_output_exits_2(tmp_path, name, words):
     result = bsr("export-map", "-o", tmp_path / name)
     assert result.returncode == 2 and words in result.stderr

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
-from bsr_map.directory import bundled_directory_path, load_directory, load_taxonomy
-from bsr_map.explore.model import ExploreModel
+from bsr_map.directory import load_directory
 from bsr_map.qt.main_window import MainWindow
+from bsr_map.workspace.document import Workspace
 
 
 @pytest.fixture(scope="session")
@@ -14,19 +13,30 @@ def bundled_directory():
 
 
 @pytest.fixture
-def model(bundled_directory):
-    return ExploreModel(bundled_directory, load_taxonomy(), bundled_directory_path())
+def workspace():
+    """A workspace with the bundled directory open, as the app starts."""
+    workspace = Workspace()
+    workspace.open(None)
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture
-def window(qtbot, basemap, model, tmp_path, monkeypatch):
+def model(workspace):
+    return workspace.model
+
+
+@pytest.fixture
+def window(qtbot, basemap, workspace, tmp_path, monkeypatch):
     """The main window, shown and painted once, with settings in a fresh folder."""
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path / "settings"))
-    win = MainWindow(basemap, model)
-    # Closing at the end of a test must not wait on a modal "unsaved changes?" question.
-    monkeypatch.setattr(win.editing, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.addWidget(win)
+    win = MainWindow(basemap, workspace)
     win.resize(1280, 720)
     with qtbot.waitSignal(win.canvas.agenciesRendered, timeout=15_000):
         win.show()
-    return win
+    yield win
+    # Closing at the end of a test must not wait on a modal "unsaved changes?" question
+    # (pytest-qt's own closing of added widgets runs before this, hence closed here).
+    win.workspace.history.set_clean()
+    win.close()
+    win.deleteLater()

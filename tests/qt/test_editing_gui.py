@@ -10,15 +10,16 @@ import textwrap
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from bsr_map.directory import read_directory, write_directory
 from bsr_map.directory.model import directory_records
+from bsr_map.qt.agency_form import AgencyForm
 from bsr_map.util.file_lock import acquire_lock
+from tests.qt.dialogs import answer_next_dialog, click_button
 
 
-def filled_form(window, **values):
-    form = window.editing.open_form()
+def fill(form, **values):
     form.fields["name"].setText(values.get("name", "Invest Lappeenranta"))
     form.fields["city"].setText("Lappeenranta")
     form.country.setCurrentIndex(form.country.findData("FI"))
@@ -28,6 +29,10 @@ def filled_form(window, **values):
     form.sectors.item(2).setCheckState(Qt.CheckState.Checked)  # cleantech
     form.fields["website"].setText(values.get("website", "https://example.fi"))
     return form
+
+
+def filled_form(window, **values):
+    return fill(AgencyForm(window.model, None, window), **values)
 
 
 def test_form_validates_as_you_type(window):
@@ -42,11 +47,14 @@ def test_form_validates_as_you_type(window):
     assert ok.isEnabled() and "lies in Sweden" in form.messages.text()
 
 
-def test_add_undo_redo_through_the_edit_menu(window, monkeypatch):
+def test_add_undo_redo_through_the_edit_menu(window):
     before = directory_records(window.model.directory)
-    form = filled_form(window)
-    monkeypatch.setattr(form, "exec", lambda: QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(window.editing, "open_form", lambda record=None: form)
+
+    def fill_and_accept(form):
+        fill(form)
+        form.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answer_next_dialog(fill_and_accept)
     window.editing.add_action.trigger()
     assert len(window.model.directory) == len(before) + 1
     assert window.editing.undo_action.text() == "&Undo Add “Invest Lappeenranta”"
@@ -58,16 +66,25 @@ def test_add_undo_redo_through_the_edit_menu(window, monkeypatch):
     assert directory_records(window.model.directory) == after
 
 
-def test_several_selected_agencies_get_the_same_sectors(window, monkeypatch):
+def test_several_selected_agencies_get_the_same_sectors(window):
     table = window.table
     window.filter_panel.checkbox("countries", "EE").click()
     table.selectAll()
     ids = table.selected_ids()
     assert len(ids) == 4
-    monkeypatch.setattr(window.editing, "ask_sectors", lambda records: ["bioeconomy", "ict"])
+
+    def tick(dialog):
+        for i in range(dialog.checklist.count()):
+            item = dialog.checklist.item(i)
+            wanted = item.data(Qt.ItemDataRole.UserRole) in ("bioeconomy", "ict")
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answer_next_dialog(tick)
     window.editing.sectors_action.trigger()
     sectors = {r["id"]: r["sectors"] for r in directory_records(window.model.directory) if r["id"] in ids}
-    assert all(s == ["bioeconomy", "ict"] for s in sectors.values())
+    # in the list's order: the first ticked becomes the primary sector
+    assert all(s == ["ict", "bioeconomy"] for s in sectors.values()) and len(sectors) == 4
     assert window.editing.undo_action.text() == "&Undo Set sectors of 4 agencies"
 
 
@@ -88,31 +105,37 @@ def test_click_on_the_map_moves_the_selected_agency(window, qtbot):
 
     x, y = from_lonlat(25.75, 62.24)  # Jyväskylä
     px, py = canvas.view.to_pixel(x, y)
-    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=__import__("PySide6.QtCore").QtCore.QPoint(
-        round(px), round(py)))
+    qtbot.mouseClick(
+        canvas, Qt.MouseButton.LeftButton, pos=__import__("PySide6.QtCore").QtCore.QPoint(round(px), round(py))
+    )
     record = next(r for r in directory_records(window.model.directory) if r["id"] == "fi-businessoulu")
     assert record["lat"] == pytest.approx(62.24, abs=0.05) and record["lon"] == pytest.approx(25.75, abs=0.1)
 
 
-def test_save_writes_the_file_and_marks_it_clean(window, tmp_path, bundled_directory):
+def test_save_of_an_imported_file_asks_for_a_geopackage_and_never_writes_the_file(window, tmp_path, bundled_directory):
     path = write_directory(bundled_directory.iloc[:4], tmp_path / "four.geojson")
+    original = path.read_bytes()
     assert window.open_directory(path)
     window.model.select(window.model.directory["id"].iloc[0])
     window.editing.delete_action.trigger()
-    assert window.isWindowModified() and "*" in window.windowTitle().replace("[*]", "") or window.isWindowModified()
-    assert window.editing.save()
-    assert not window.isWindowModified()
-    assert len(read_directory(path).agencies) == 3
-    assert (tmp_path / "four.geojson.bak").exists()  # the previous version is kept
+    assert window.isWindowModified() and "Undo with Ctrl+Z" in window.statusBar().currentMessage()
+    assert window.editing.save_to(tmp_path / "four.gpkg")  # what Save as does after its file dialog
+    assert not window.isWindowModified() and "four.gpkg" in window.windowTitle()
+    assert len(read_directory(tmp_path / "four.gpkg").agencies) == 3
+    assert path.read_bytes() == original  # the imported file is never rewritten
+    window.model.select(window.model.directory["id"].iloc[0])
+    window.editing.delete_action.trigger()
+    assert window.editing.save()  # now saved in place, in the GeoPackage
+    assert len(read_directory(tmp_path / "four.gpkg").agencies) == 2
 
 
-def test_unsaved_changes_are_not_lost_on_close(window, monkeypatch):
+def test_unsaved_changes_are_not_lost_on_close(window):
     window.model.select("se-ideon-science-park")
     window.editing.delete_action.trigger()
-    monkeypatch.setattr(window.editing, "ask_unsaved", lambda: QMessageBox.StandardButton.Cancel)
+    answer_next_dialog(lambda box: click_button(box, QMessageBox.StandardButton.Cancel))
     window.close()
     assert window.isVisible() and "se-ideon-science-park" not in set(window.model.directory.id)
-    monkeypatch.setattr(window.editing, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    answer_next_dialog(lambda box: click_button(box, QMessageBox.StandardButton.Discard))
     window.close()
     assert not window.isVisible()
 
@@ -126,7 +149,7 @@ def test_failed_save_keeps_the_edits_and_says_why(window, tmp_path, monkeypatch)
     assert shown and "does not exist" in shown[0] and window.isWindowModified()
 
 
-def test_a_killed_instance_s_edits_are_offered_back(tmp_path, qtbot, basemap, model, monkeypatch):
+def test_a_killed_instance_s_edits_are_offered_back(tmp_path, qtbot, basemap, workspace, monkeypatch):
     settings = tmp_path / "settings"
     script = textwrap.dedent("""
         import os, sys, time
@@ -134,13 +157,13 @@ def test_a_killed_instance_s_edits_are_offered_back(tmp_path, qtbot, basemap, mo
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from bsr_map.geo.basemap import load_basemap
-        from bsr_map.directory import load_directory, load_taxonomy
-        from bsr_map.workspace.edits import delete_edit, records_by_id
-        from bsr_map.explore.model import ExploreModel
+        from bsr_map.workspace.document import Workspace
+        from bsr_map.workspace.edits import delete_edit
         from bsr_map.qt.main_window import MainWindow
-        model = ExploreModel(load_directory(), load_taxonomy())
-        window = MainWindow(load_basemap(), model)
-        window.editing.push(delete_edit(records_by_id(model, ["pl-paih"])))
+        workspace = Workspace()
+        workspace.open(None)
+        window = MainWindow(load_basemap(), workspace)
+        workspace.push(delete_edit(workspace.model.records(["pl-paih"])))
         window.editing.write_recovery_now()
         print("edited", flush=True)
         time.sleep(120)
@@ -155,19 +178,18 @@ def test_a_killed_instance_s_edits_are_offered_back(tmp_path, qtbot, basemap, mo
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(settings))
     from bsr_map.qt.main_window import MainWindow
 
-    window = MainWindow(basemap, model)
-    monkeypatch.setattr(window.editing, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    window = MainWindow(basemap, workspace)
     qtbot.addWidget(window)
-    asked = []
-    monkeypatch.setattr(window.editing, "ask_restore", lambda recovery: asked.append(recovery) or True)
+    asked = answer_next_dialog(lambda box: click_button(box, QMessageBox.StandardButton.Yes))
     assert window.editing.offer_recovery()
-    assert asked[0].count == 66 and "pl-paih" not in set(window.model.directory.id)
+    assert "1 agencies changed" in asked[0].text() and "pl-paih" not in set(window.model.directory.id)
     assert window.isWindowModified()  # restored edits are unsaved edits, and can be undone
     window.editing.undo_action.trigger()
     assert "pl-paih" in set(window.model.directory.id)
+    workspace.history.set_clean()
 
 
-def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_directory, monkeypatch):
+def test_second_instance_is_warned_about_the_lock_and_opens_read_only(window, tmp_path, bundled_directory):
     path = write_directory(bundled_directory.iloc[:3], tmp_path / "shared.gpkg")
     holder_script = textwrap.dedent(f"""
         import time
@@ -179,10 +201,10 @@ def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_dire
     other = subprocess.Popen([sys.executable, "-c", holder_script], stdout=subprocess.PIPE, text=True)
     try:
         assert other.stdout.readline().strip() == "locked"
-        warned = []
-        monkeypatch.setattr(window.editing, "warn_locked", lambda p, holder: warned.append(holder) or False)
+        warned = answer_next_dialog(lambda box: click_button(box, "Open read-only"))
         assert window.open_directory(path)
-        assert warned and warned[0].pid == other.pid and window.editing.locked_path is None
+        assert warned and str(other.pid) in warned[0].text()
+        assert window.workspace.read_only and "(read-only)" in window.windowTitle()
     finally:
         other.kill()
         other.wait()
@@ -190,11 +212,9 @@ def test_second_instance_is_warned_about_the_lock(window, tmp_path, bundled_dire
 
 
 def test_editing_keeps_the_primary_sector_first(window):
-    from bsr_map.workspace.edits import records_by_id
-
-    (record,) = records_by_id(window.model, ["pl-investgda"])
+    record = window.model.record("pl-investgda")
     assert record["sectors"][0] == "business_services"
-    form = window.editing.open_form(record)
+    form = AgencyForm(window.model, record, window)
     assert form.values()["sectors"] == record["sectors"]
     form.sectors.item(11).setCheckState(Qt.CheckState.Checked)  # tourism, newly ticked
     assert form.values()["sectors"][0] == "business_services" and form.values()["sectors"][-1] == "tourism"

@@ -34,11 +34,18 @@ def test_ticking_finland_and_ict_filters_table_map_and_counts(window, qtbot, bun
     assert f"({ict_count})" in panel.checkbox("sectors", "ict").text()
     with qtbot.waitSignal(window.canvas.agenciesRendered, timeout=10_000):
         panel.checkbox("sectors", "ict").click()
-    expected = {i for i, c, s in zip(bundled_directory.id, bundled_directory.country, bundled_directory.sectors)
-                if c == "FI" and "ict" in s}
+    expected = {
+        i
+        for i, c, s in zip(bundled_directory.id, bundled_directory.country, bundled_directory.sectors, strict=False)
+        if c == "FI" and "ict" in s
+    }
     assert table_ids(window) == expected and set(window.canvas.agency_artists.ids) == expected
     # Sweden's count shows what ticking it would add: Swedish ICT agencies.
-    se_ict = sum(1 for c, s in zip(bundled_directory.country, bundled_directory.sectors) if c == "SE" and "ict" in s)
+    se_ict = sum(
+        1
+        for c, s in zip(bundled_directory.country, bundled_directory.sectors, strict=False)
+        if c == "SE" and "ict" in s
+    )
     assert f"({se_ict})" in panel.checkbox("countries", "SE").text()
     assert window._count.text() == f"{len(expected)} of {len(bundled_directory)} agencies"
 
@@ -75,8 +82,10 @@ def test_search_ignores_case_and_accents(window, qtbot, bundled_directory):
     found = table_ids(window)
     expected = set(bundled_directory.id[bundled_directory.city == "Gdańsk"])
     assert expected and expected <= found
-    assert all("gdańsk" in " ".join([r.name, r.city, r.description]).lower() for r in
-               bundled_directory[bundled_directory.id.isin(found)].itertuples())
+    assert all(
+        "gdańsk" in " ".join([r.name, r.city, r.description]).lower()
+        for r in bundled_directory[bundled_directory.id.isin(found)].itertuples()
+    )
     window.filter_panel.search.clear()
     qtbot.keyClicks(window.filter_panel.search, "malmo")
     assert {"se-malmo-city", "se-invest-in-skane"} <= table_ids(window)
@@ -97,7 +106,11 @@ def test_all_of_sectors(window, bundled_directory):
     window.filter_panel.sector_all.click()
     window.filter_panel.checkbox("sectors", "ict").click()
     window.filter_panel.checkbox("sectors", "maritime").click()
-    expected = {i for i, s in zip(bundled_directory.id, bundled_directory.sectors) if {"ict", "maritime"} <= set(s)}
+    expected = {
+        i
+        for i, s in zip(bundled_directory.id, bundled_directory.sectors, strict=False)
+        if {"ict", "maritime"} <= set(s)
+    }
     assert table_ids(window) == expected
 
 
@@ -118,12 +131,12 @@ def test_filters_and_recent_files_are_remembered(qtbot, basemap, model, window, 
     path = write_directory(bundled_directory.iloc[:5], tmp_path / "five.csv")
     assert window.open_directory(path)
     window.close()
-    from bsr_map.directory import load_taxonomy
-    from bsr_map.explore.model import ExploreModel
     from bsr_map.qt.main_window import MainWindow
+    from bsr_map.workspace.document import Workspace
 
-    fresh = ExploreModel(bundled_directory, load_taxonomy())  # nothing filtered until settings are restored
-    assert fresh.filters.countries == frozenset()
+    fresh = Workspace()  # nothing filtered until settings are restored
+    fresh.open(None)
+    assert fresh.model.filters.countries == frozenset()
     again = MainWindow(basemap, fresh)
     qtbot.addWidget(again)
     assert again.model.filters.countries == frozenset({"EE"})
@@ -133,15 +146,19 @@ def test_filters_and_recent_files_are_remembered(qtbot, basemap, model, window, 
 
 def test_opening_a_file_with_bad_rows_asks_and_can_import_nothing(window, tmp_path, monkeypatch):
     path = tmp_path / "mixed.csv"
-    path.write_text("name,type,country,city,lat,lon,sectors\n"
-                    "Good,national_agency,FI,Helsinki,60.17,24.94,ict\n"
-                    "Bad,national_agency,FI,Helsinki,60.17,24.94,mining\n")
-    asked = []
-    monkeypatch.setattr(window, "confirm_partial_import", lambda result: asked.append(result) or False)
+    path.write_text(
+        "name,type,country,city,lat,lon,sectors\n"
+        "Good,national_agency,FI,Helsinki,60.17,24.94,ict\n"
+        "Bad,national_agency,FI,Helsinki,60.17,24.94,mining\n"
+    )
+    from tests.qt.dialogs import answer_next_dialog, click_button
+
     before = len(window.model.directory)
+    asked = answer_next_dialog(lambda box: click_button(box, "Import nothing"))
     assert not window.open_directory(path)
-    assert len(window.model.directory) == before and asked[0].bad_rows == [3]
-    monkeypatch.setattr(window, "confirm_partial_import", lambda result: True)
+    assert len(window.model.directory) == before and "3 rows" not in asked[0].text()
+    assert "1 with problems" in asked[0].text() and "row 3" in asked[0].detailedText()
+    answer_next_dialog(lambda box: click_button(box, "Import 1 valid rows"))
     assert window.open_directory(path)
     assert list(window.model.directory["name"]) == ["Good"]
     assert "mixed.csv" in window.windowTitle()
@@ -160,8 +177,9 @@ def test_dropping_a_file_opens_it(window, tmp_path, bundled_directory):
     path = write_directory(bundled_directory.iloc[:3], tmp_path / "three.geojson")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(event)
     assert len(window.model.directory) == 3
 

@@ -59,7 +59,7 @@ def test_invalid_options_are_a_message_not_a_traceback(dialog, monkeypatch):
     assert shown and "margins" in shown[0]
 
 
-@pytest.mark.parametrize("name, brochure", [("lv.pdf", False), ("lv.vcf", False), ("lv-brochure.pdf", True)])
+@pytest.mark.parametrize(("name", "brochure"), [("lv.pdf", False), ("lv.vcf", False), ("lv-brochure.pdf", True)])
 def test_directory_and_brochure_export_from_the_window(window, qtbot, tmp_path, name, brochure):
     window.filter_panel.checkbox("countries", "LV").click()
     out = tmp_path / name

@@ -20,9 +20,9 @@ def pixels(widget) -> np.ndarray:
 def test_window_paints_a_map(window):
     px = pixels(window.canvas)
     colours, counts = np.unique(px[::4, ::4].reshape(-1, 3), axis=0, return_counts=True)
-    sea = np.array([int(DEFAULT_STYLE.sea[i:i + 2], 16) for i in (1, 3, 5)])
-    land = np.array([int(DEFAULT_STYLE.member_land[i:i + 2], 16) for i in (1, 3, 5)])
-    share = dict(zip(map(tuple, colours), counts / counts.sum()))
+    sea = np.array([int(DEFAULT_STYLE.sea[i : i + 2], 16) for i in (1, 3, 5)])
+    land = np.array([int(DEFAULT_STYLE.member_land[i : i + 2], 16) for i in (1, 3, 5)])
+    share = dict(zip(map(tuple, colours), counts / counts.sum(), strict=False))
     assert share.get(tuple(sea), 0) > 0.10
     assert share.get(tuple(land), 0) > 0.03
     assert len(colours) > 200  # lines, labels and anti-aliasing, not a flat fill
@@ -35,8 +35,16 @@ def test_wheel_zooms_about_the_cursor_and_home_returns(window, qtbot):
     from PySide6.QtGui import QWheelEvent
     from PySide6.QtWidgets import QApplication
 
-    event = QWheelEvent(QPointF(400, 300), canvas.mapToGlobal(QPointF(400, 300)), QPoint(0, 0), QPoint(0, 240),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(400, 300),
+        canvas.mapToGlobal(QPointF(400, 300)),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(canvas, event)
     assert canvas.view.metres_per_pixel == pytest.approx(before.metres_per_pixel / 1.25**2)
     assert canvas.view.to_map(400, 300) == pytest.approx(anchor)

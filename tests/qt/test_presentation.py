@@ -16,8 +16,13 @@ from bsr_map.qt.presentation import PresentationWindow, pin_hash
 
 @pytest.fixture
 def booth(qtbot, basemap, bundled_directory):
-    window = PresentationWindow(basemap, ExploreModel(bundled_directory, load_taxonomy()), idle_seconds=1,
-                                tour_seconds=1, pin_sha256=pin_hash("2468"))
+    window = PresentationWindow(
+        basemap,
+        ExploreModel(bundled_directory, load_taxonomy()),
+        idle_seconds=1,
+        tour_seconds=1,
+        pin_sha256=pin_hash("2468"),
+    )
     qtbot.addWidget(window)
     window.showFullScreen()
     qtbot.waitExposed(window)
@@ -38,8 +43,9 @@ def test_idle_reset_returns_to_the_overview(booth, qtbot):
     booth.country_buttons["FI"].click()
     booth.model.select("fi-businessoulu")
     assert booth.model.count < len(booth.model.directory)
-    qtbot.waitUntil(lambda: booth.model.filters.countries == frozenset() and booth.model.selected_id is None,
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: booth.model.filters.countries == frozenset() and booth.model.selected_id is None, timeout=5_000
+    )
     assert not booth.country_buttons["FI"].isChecked()
 
 

@@ -22,7 +22,7 @@ def draw(basemap, agencies, **kwargs):
 
 def test_markers_are_coloured_by_primary_sector_and_shaped_by_type(basemap):
     directory = load_directory()
-    fig, base, artists = draw(basemap, directory)
+    _fig, base, artists = draw(basemap, directory)
     taxonomy = load_taxonomy()
     collections = [c for ax in (base.ax, base.inset_ax) for c in ax.collections if c.get_zorder() == 10]
     assert sum(len(c.get_offsets()) for c in collections) == len(directory)
@@ -54,7 +54,7 @@ def test_agency_labels_never_overlap_and_the_selected_one_always_shows(basemap):
     texts = [t for t in base.ax.texts if t.get_zorder() == 13]
     boxes = [t.get_window_extent(renderer) for t in texts]
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
     # every agency is either labelled or listed as not labelled, never both
     assert sorted(artists.labelled + artists.unlabelled) == sorted(directory.id)
@@ -123,12 +123,12 @@ def test_markers_are_visible_in_the_pixels_at_their_places(basemap):
     taxonomy = load_taxonomy()
     height = pixels.shape[0]
     checked = 0
-    for (x, y), inside, sectors in zip(artists.display_xy, artists.in_view, directory.sectors):
+    for (x, y), inside, sectors in zip(artists.display_xy, artists.in_view, directory.sectors, strict=False):
         if not inside:
             continue
         colour = np.round(np.array(to_rgba(taxonomy.sectors[sectors[0]].color)[:3]) * 255)
-        row, col = int(round(height - y)), int(round(x))
-        patch = pixels[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3)
+        row, col = round(height - y), round(x)
+        patch = pixels[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
         assert (np.abs(patch - colour).max(axis=1) <= 40).sum() >= 5, (sectors[0], x, y)  # most of a 3x3 patch
         checked += 1
     assert checked == len(directory)

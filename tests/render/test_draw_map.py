@@ -40,7 +40,7 @@ def test_pixels_show_sea_land_and_context(basemap):
     colours = {tuple(int(c) for c in px) for px in pixels[::7, ::7, :3].reshape(-1, 3)}
 
     def hex_rgb(h):
-        return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))
+        return tuple(int(h[i : i + 2], 16) for i in (1, 3, 5))
 
     for name in ("sea", "member_land", "context_land"):
         assert hex_rgb(getattr(DEFAULT_STYLE, name)) in colours, name
@@ -49,7 +49,7 @@ def test_pixels_show_sea_land_and_context(basemap):
 def test_home_view_labels_every_region_capital_and_member_country(basemap):
     _, artists, _ = render(basemap)
     texts = label_texts(artists)
-    assert REGION_CAPITALS <= texts
+    assert texts >= REGION_CAPITALS
     assert {"GERMANY", "POLAND", "SWEDEN", "FINLAND", "NORWAY", "LATVIA", "LITHUANIA", "DENMARK"} <= texts
     assert {"Baltic Sea", "Kattegat"} <= texts
 
@@ -59,7 +59,7 @@ def test_labels_never_overlap(basemap):
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in artists.labels]
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
     assert artists.hidden_labels, "a crowded overview must hide some lower-priority labels"
 
@@ -78,9 +78,14 @@ def test_zoomed_in_view_uses_finer_detail_and_more_cities(basemap):
 
 
 @pytest.mark.parametrize(
-    "lang, germany, sea",
-    [("de", "DEUTSCHLAND", "Ostsee"), ("pl", "NIEMCY", "Morze Bałtyckie"), ("ru", "ГЕРМАНИЯ", "Балтийское море"),
-     ("ja", "ドイツ", "バルト海"), ("local", "DEUTSCHLAND", "Östersjön")],
+    ("lang", "germany", "sea"),
+    [
+        ("de", "DEUTSCHLAND", "Ostsee"),
+        ("pl", "NIEMCY", "Morze Bałtyckie"),
+        ("ru", "ГЕРМАНИЯ", "Балтийское море"),
+        ("ja", "ドイツ", "バルト海"),
+        ("local", "DEUTSCHLAND", "Östersjön"),
+    ],
 )
 def test_label_language(basemap, lang, germany, sea):
     _, artists, _ = render(basemap, lang=lang)

@@ -24,9 +24,11 @@ def _pixels(draw) -> np.ndarray:
 @pytest.mark.parametrize("marker", ["o", "s", "D", "^", "p"])
 def test_add_points_draws_the_pixels_scatter_draws(marker):
     x, y = [4_300_000, 4_700_000], [3_500_000, 3_600_000]
-    mine = _pixels(lambda ax: add_points(ax, x, y, size=60, marker=marker, facecolors="#D1495B",
-                                         edgecolors="white", linewidths=0.8))
-    theirs = _pixels(lambda ax: ax.scatter(x, y, s=60, c="#D1495B", marker=marker, edgecolors="white",
-                                           linewidths=0.8))
+    mine = _pixels(
+        lambda ax: add_points(
+            ax, x, y, size=60, marker=marker, facecolors="#D1495B", edgecolors="white", linewidths=0.8
+        )
+    )
+    theirs = _pixels(lambda ax: ax.scatter(x, y, s=60, c="#D1495B", marker=marker, edgecolors="white", linewidths=0.8))
     assert (mine[:, :, 3] > 0).sum() > 100  # something was drawn
     assert np.array_equal(mine, theirs)

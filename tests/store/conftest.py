@@ -14,7 +14,7 @@ def open_session(request, tmp_path):
     location = str(tmp_path / "shared.gpkg") if request.param == "gpkg" else request.getfixturevalue("pg_url")
     sessions = []
 
-    def open_() :
+    def open_():
         store = open_store(location)
         sessions.append(store)
         return store

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
 from bsr_map.directory import load_directory
-from bsr_map.store import ChangeSet, ConflictError, StoreError, changes_between, fingerprint
 from bsr_map.directory.model import directory_from_records
+from bsr_map.store import ChangeSet, ConflictError, StoreError, changes_between, fingerprint
 from bsr_map.store.base import Snapshot, records_by_id
-from bsr_map.store.offline import offline_changes, sync, take_offline
 from bsr_map.store.gpkg_store import GeoPackageStore
+from bsr_map.store.offline import offline_changes, sync, take_offline
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_second_save_of_the_same_record_is_refused_and_nothing_is_lost(open_sess
     changes = changes_between(b, mine)
     with pytest.raises(ConflictError) as refused:
         second.apply(changes)
-    conflict, = refused.value.conflicts
+    (conflict,) = refused.value.conflicts
     assert conflict.agency_id == agency and conflict.mine["city"] == "Espoo"
     assert conflict.theirs["phone"] == "+358 29 505 1111"
     assert set(conflict.differing_fields()) == {"phone", "description", "city"}
@@ -62,10 +63,13 @@ def test_second_save_of_the_same_record_is_refused_and_nothing_is_lost(open_sess
     assert records_by_id(mine)[agency]["city"] == "Espoo"  # the second user's edit is still in memory
     # The user chooses field by field (their phone, my description and city) and saves against their version.
     chosen = {**conflict.theirs, "description": "Edited in Tallinn.", "city": "Espoo"}
-    after = second.apply(ChangeSet(upserts=[(chosen, conflict.theirs_version)]))
-    merged = records_by_id(after.directory)[agency]
-    assert (merged["phone"], merged["city"], merged["description"]) == ("+358 29 505 1111", "Espoo",
-                                                                         "Edited in Tallinn.")
+    second.apply(ChangeSet(upserts=[(chosen, conflict.theirs_version)]))
+    merged = records_by_id(open_session().load().directory)[agency]
+    assert (merged["phone"], merged["city"], merged["description"]) == (
+        "+358 29 505 1111",
+        "Espoo",
+        "Edited in Tallinn.",
+    )
 
 
 def test_soft_delete_and_restore_with_who_and_when(open_session, bundled):
@@ -74,12 +78,14 @@ def test_soft_delete_and_restore_with_who_and_when(open_session, bundled):
     before = store.load()
     gone = "ee-invest-in-estonia" if "ee-invest-in-estonia" in before.versions else sorted(before.versions)[0]
     remaining = before.directory[before.directory["id"] != gone]
-    after = store.apply(changes_between(before, remaining))
+    saved = store.apply(changes_between(before, remaining))
+    assert saved.versions == {gone: None}
+    after = open_session().load()
     assert gone not in after.versions and len(after.versions) == 66
-    deleted, = store.deleted()
+    (deleted,) = store.deleted()
     when = dt.datetime.fromisoformat(deleted.deleted_at)
     assert deleted.record["id"] == gone and deleted.deleted_by
-    assert abs(dt.datetime.now(dt.timezone.utc) - when) < dt.timedelta(minutes=10)
+    assert abs(dt.datetime.now(dt.UTC) - when) < dt.timedelta(minutes=10)
     back = store.restore([gone])
     assert gone in back.versions and store.deleted() == []
     assert [e.action for e in store.history(gone)] == ["insert", "delete", "restore"]
@@ -161,7 +167,8 @@ def test_a_server_that_goes_away_during_a_save_leaves_nothing_half_written(pg_se
     assert after.versions == before.versions  # not one of the two changes was applied
     assert len(changes) == 2  # the edits are still in hand, and save once the server is back
     saved = store.apply(changes)
-    assert records_by_id(saved.directory)[sorted(before.versions)[0]]["phone"] == "+49 30 123 4567"
+    assert set(saved.versions) == set(sorted(before.versions)[:2])
+    assert records_by_id(store.load().directory)[sorted(before.versions)[0]]["phone"] == "+49 30 123 4567"
 
 
 def test_a_file_that_cannot_be_written_keeps_its_content(tmp_path, bundled, monkeypatch):
@@ -172,14 +179,69 @@ def test_a_file_that_cannot_be_written_keeps_its_content(tmp_path, bundled, monk
     before = (tmp_path / "shared.gpkg").read_bytes()
     snap = store.load()
 
-    def broken(directory, path):
-        path.write_bytes(b"half")
-        raise OSError(28, "No space left on device")
+    def disk_full(conn, entries, stamp):
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(gpkg_store, "_write_gpkg", broken)
-    with pytest.raises(StoreError, match="No space"):
+    monkeypatch.setattr(
+        gpkg_store.GeoPackageStore, "_audit", lambda self, conn, entries, stamp: disk_full(conn, entries, stamp)
+    )
+    with pytest.raises(StoreError, match="disk is full"):
         store.apply(changes_between(snap, edited(snap, sorted(snap.versions)[0], phone="+48 22 000 0000")))
-    assert (tmp_path / "shared.gpkg").read_bytes() == before
+    assert (tmp_path / "shared.gpkg").read_bytes() == before  # the transaction was rolled back
+
+
+def test_a_save_changes_the_agencies_in_place_and_keeps_every_other_table(tmp_path, bundled):
+    """The window's Save of a GeoPackage keeps what other tools (and take-offline) keep in the file."""
+    import pyogrio
+
+    path = tmp_path / "shared.gpkg"
+    store = GeoPackageStore(path)
+    seed(store, bundled)
+    with sqlite3.connect(path) as conn:  # another tool's table, and a style QGIS would keep
+        conn.execute("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY, styleName TEXT)")
+        conn.execute("INSERT INTO layer_styles (styleName) VALUES ('investor map')")
+    snap = store.load()
+    agency, gone = sorted(snap.versions)[0], sorted(snap.versions)[1]
+    changed = edited(snap, agency, phone="+48 22 000 0000")
+    store.apply(changes_between(snap, changed[changed["id"] != gone]))
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert {"agencies", "deleted_agencies", "audit"} <= layers
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT styleName FROM layer_styles").fetchall() == [("investor map",)]
+        # GDAL's spatial index follows the rows (its triggers ran inside the save)
+        assert conn.execute("SELECT count(*) FROM rtree_agencies_geom").fetchone()[0] == 66
+        assert conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchone()[0] == 66
+    reread = records_by_id(GeoPackageStore(path).load().directory)
+    assert reread[agency]["phone"] == "+48 22 000 0000" and gone not in reread
+    assert [e.action for e in store.history(agency)] == ["insert", "update"]
+    # the file still reads in any GIS: GDAL finds the changed row through its spatial index
+    frame = pyogrio.read_dataframe(
+        path, layer="agencies", bbox=tuple(reread[agency][k] for k in ("lon", "lat", "lon", "lat"))
+    )
+    assert agency in set(frame["id"])
+
+
+def test_a_layer_in_another_crs_with_its_own_column_names_is_saved_in_its_terms(tmp_path, bundled):
+    import geopandas as gpd
+    import pyogrio
+
+    path = tmp_path / "qgis.gpkg"
+    frame = bundled.to_crs("EPSG:3035").rename(columns={"name": "Name", "city": "City"})
+    frame = frame.drop(columns=["email"])
+    for column in ("sectors", "services", "languages"):
+        frame[column] = frame[column].map("; ".join)
+    pyogrio.write_dataframe(gpd.GeoDataFrame(frame, geometry="geometry"), path, layer="offices", driver="GPKG")
+    store = GeoPackageStore(path)
+    snap = store.load()
+    agency = sorted(snap.versions)[0]
+    store.apply(changes_between(snap, edited(snap, agency, city="Espoo", email="info@example.fi")))
+    columns = pyogrio.read_info(path, layer="offices")["fields"]
+    assert "City" in columns and "city" not in columns and "email" in columns  # its names kept; a missing field added
+    after = records_by_id(store.load().directory)
+    assert after[agency]["city"] == "Espoo" and after[agency]["email"] == "info@example.fi"
+    mine = records_by_id(snap.directory)[agency]
+    assert (after[agency]["lat"], after[agency]["lon"]) == (mine["lat"], mine["lon"])  # projected and back
+    assert pyogrio.read_info(path, layer="offices")["crs"] == "EPSG:3035"
 
 
 def test_the_database_refuses_what_the_importer_refuses(pg_url, bundled):
@@ -192,8 +254,13 @@ def test_the_database_refuses_what_the_importer_refuses(pg_url, bundled):
     seed(store, bundled.iloc[:3])
     snap = store.load()
     agency = sorted(snap.versions)[0]
-    for field, value in (("country", "RU"), ("sectors", ["gambling"]), ("website", "not a url"),
-                         ("name", "  "), ("id", "Has Spaces")):
+    for field, value in (
+        ("country", "RU"),
+        ("sectors", ["gambling"]),
+        ("website", "not a url"),
+        ("name", "  "),
+        ("id", "Has Spaces"),
+    ):
         record = {**records_by_id(snap.directory)[agency], field: value}
         base = None if field == "id" else snap.versions[agency]
         with pytest.raises(StoreError, match="refused"):

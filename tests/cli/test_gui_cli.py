@@ -11,8 +11,9 @@ import pytest
 
 def run(*args, timeout=120):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "bsr_map", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "bsr_map", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def test_quit_after_first_paint_prints_seconds_and_exits_cleanly():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bsr_map.directory import load_directory, load_taxonomy
-from bsr_map.explore.model import ExploreModel
 from bsr_map.explore.filtering import SECTOR_ALL, AgencyIndex, FilterState, search_key
+from bsr_map.explore.model import ExploreModel
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,16 @@ def test_all_of_sectors(directory, index):
     assert len(expected) < len(ids(directory, index.mask(FilterState(sectors=frozenset({"ict", "cleantech"})))))
 
 
-@pytest.mark.parametrize("query, city", [("gdansk", "Gdańsk"), ("GDAŃSK", "Gdańsk"), ("malmo", "Malmö"),
-                                          ("klaipeda", "Klaipėda"), ("reykjavik", "Reykjavík")])
+@pytest.mark.parametrize(
+    ("query", "city"),
+    [
+        ("gdansk", "Gdańsk"),
+        ("GDAŃSK", "Gdańsk"),
+        ("malmo", "Malmö"),
+        ("klaipeda", "Klaipėda"),
+        ("reykjavik", "Reykjavík"),
+    ],
+)
 def test_search_ignores_case_and_accents(directory, index, query, city):
     found = directory[index.mask(FilterState(text=query))]
     assert set(directory.id[directory.city == city]) <= set(found.id)
@@ -49,9 +57,13 @@ def test_search_ignores_case_and_accents(directory, index, query, city):
 
 def test_search_words_must_all_match(directory, index):
     found = ids(directory, index.mask(FilterState(text="Science Park Tartu")))
-    expected = {r.id for r in directory.itertuples()
-                if all(w in " ".join([r.name, r.local_name, r.city, r.description]).lower()
-                       for w in ("science", "park", "tartu"))}
+    expected = {
+        r.id
+        for r in directory.itertuples()
+        if all(
+            w in " ".join([r.name, r.local_name, r.city, r.description]).lower() for w in ("science", "park", "tartu")
+        )
+    }
     assert "ee-tartu-science-park" in found and found == expected
     assert len(found) < len(ids(directory, index.mask(FilterState(text="science park"))))
 
@@ -64,18 +76,24 @@ def test_counts_say_what_each_choice_would_leave(directory, index):
     state = FilterState(countries=frozenset({"FI"}), sectors=frozenset({"ict"}))
     counts = index.counts(state)
     # country counts: other facets (ict) applied, country facet ignored
-    assert counts["countries"]["SE"] == sum(1 for r in directory.itertuples() if r.country == "SE" and "ict" in r.sectors)
+    assert counts["countries"]["SE"] == sum(
+        1 for r in directory.itertuples() if r.country == "SE" and "ict" in r.sectors
+    )
     # sector counts (any-of): countries applied
     assert counts["sectors"]["life_sciences"] == sum(
-        1 for r in directory.itertuples() if r.country == "FI" and "life_sciences" in r.sectors)
+        1 for r in directory.itertuples() if r.country == "FI" and "life_sciences" in r.sectors
+    )
     assert counts["types"]["national_agency"] == sum(
-        1 for r in directory.itertuples() if r.country == "FI" and "ict" in r.sectors and r.type == "national_agency")
+        1 for r in directory.itertuples() if r.country == "FI" and "ict" in r.sectors and r.type == "national_agency"
+    )
 
 
 def test_all_of_counts_show_the_narrowing(directory, index):
     state = FilterState(sectors=frozenset({"ict"}), sector_mode=SECTOR_ALL)
     counts = index.counts(state)
-    assert counts["sectors"]["maritime"] == sum(1 for r in directory.itertuples() if {"ict", "maritime"} <= set(r.sectors))
+    assert counts["sectors"]["maritime"] == sum(
+        1 for r in directory.itertuples() if {"ict", "maritime"} <= set(r.sectors)
+    )
 
 
 def test_model_deselects_an_agency_that_is_filtered_out(directory):
@@ -104,5 +122,7 @@ def test_search_finds_words_spread_over_fields_and_repeated_values(directory, in
     same_city = set(directory.id[directory.city == "Gdańsk"])
     assert len(same_city) > 1 and same_city <= ids(directory, index.mask(FilterState(text="gdansk")))
     assert ids(directory, index.mask(FilterState(text="tartu gdansk"))) == {
-        r.id for r in directory.itertuples()
-        if all(w in search_key(" ".join([r.name, r.local_name, r.city, r.description])) for w in ("tartu", "gdansk"))}
+        r.id
+        for r in directory.itertuples()
+        if all(w in search_key(" ".join([r.name, r.local_name, r.city, r.description])) for w in ("tartu", "gdansk"))
+    }

@@ -61,7 +61,7 @@ def test_foreign_locks_expire_after_a_day(tmp_path):
     import datetime as dt
 
     old = LockInfo(1, "another-host", "someone", "2026-01-01T08:00:00+00:00")
-    recent = LockInfo(1, "another-host", "someone", dt.datetime.now(dt.timezone.utc).isoformat())
+    recent = LockInfo(1, "another-host", "someone", dt.datetime.now(dt.UTC).isoformat())
     assert is_stale(old) and not is_stale(recent)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from bsr_map.directory import load_directory, load_taxonomy
 from bsr_map.directory.model import directory_records
+from bsr_map.explore.model import ExploreModel
 from bsr_map.workspace.edits import (
     add_edit,
     change_edit,
@@ -18,11 +19,9 @@ from bsr_map.workspace.edits import (
     delete_edit,
     duplicate_edit,
     move_edit,
-    records_by_id,
     sectors_edit,
     verify_edit,
 )
-from bsr_map.explore.model import ExploreModel
 from bsr_map.workspace.recovery import discard_recovery, pending_recovery, write_recovery
 
 
@@ -36,8 +35,16 @@ def snapshot(model):
 
 
 def new_agency(model, **changes):
-    raw = {"name": "Invest Lappeenranta", "type": "city_agency", "country": "FI", "city": "Lappeenranta",
-           "lat": "61.0587", "lon": "28.1887", "sectors": ["cleantech"], "website": "https://example.fi"}
+    raw = {
+        "name": "Invest Lappeenranta",
+        "type": "city_agency",
+        "country": "FI",
+        "city": "Lappeenranta",
+        "lat": "61.0587",
+        "lon": "28.1887",
+        "sectors": ["cleantech"],
+        "website": "https://example.fi",
+    }
     raw.update(changes)
     return check_agency(raw, model)
 
@@ -48,13 +55,13 @@ def test_undo_and_redo_sequences_give_back_exactly_the_data(model):
     checked = new_agency(model)
     assert checked.ok, checked.problems
     edits.append(add_edit(checked.record))
-    (oulu,) = records_by_id(model, ["fi-businessoulu"])
+    (oulu,) = model.records(["fi-businessoulu"])
     edits.append(change_edit(oulu, {**oulu, "name": "BusinessOulu (renamed)"}))
-    edits.append(delete_edit(records_by_id(model, ["de-gtai", "pl-paih"])))
-    edits.append(duplicate_edit(records_by_id(model, ["lv-liaa"])[0], set(model.directory.id)))
-    edits.append(sectors_edit(records_by_id(model, ["se-kista-science-city", "ee-tehnopol"]), ["ict", "creative"]))
-    edits.append(move_edit(records_by_id(model, ["dk-invest-in-denmark"])[0], 12.60, 55.70))
-    edits.append(verify_edit(records_by_id(model, ["no-siva"]), dt.date(2026, 11, 21)))
+    edits.append(delete_edit(model.records(["de-gtai", "pl-paih"])))
+    edits.append(duplicate_edit(model.records(["lv-liaa"])[0], model))
+    edits.append(sectors_edit(model.records(["se-kista-science-city", "ee-tehnopol"]), ["ict", "creative"]))
+    edits.append(move_edit(model.records(["dk-invest-in-denmark"])[0], 12.60, 55.70))
+    edits.append(verify_edit(model.records(["no-siva"]), dt.date(2026, 11, 21)))
     for edit in edits:
         edit.apply(model)
         states.append(snapshot(model))
@@ -74,17 +81,23 @@ def test_the_form_uses_the_importers_rules(model):
     assert elsewhere.ok and "lies in Sweden" in elsewhere.warnings[0]
     taken = new_agency(model, id="fi-businessoulu")
     assert "already used" in taken.problems[0].message
-    assert check_agency({**records_by_id(model, ["fi-businessoulu"])[0]}, model, editing_id="fi-businessoulu").ok
+    assert check_agency({**model.records(["fi-businessoulu"])[0]}, model, editing_id="fi-businessoulu").ok
 
 
 def test_recovery_copy_is_offered_only_when_its_process_is_gone(tmp_path, monkeypatch, model):
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path))
-    write_recovery(model.directory.iloc[:3], "/data/directory.gpkg")
+    entry = {"id": "pl-paih", "record": None, "original": model.record("pl-paih"), "version": None}
+    write_recovery("/data/directory.gpkg", [entry], 67)
     assert pending_recovery() is None  # written by this live process
-    code = ("from bsr_map.directory import load_directory; from bsr_map.workspace.recovery import write_recovery; "
-            "write_recovery(load_directory().iloc[:5], '/data/directory.gpkg')")
+    code = (
+        "from bsr_map.workspace.recovery import write_recovery; "
+        "write_recovery('/data/directory.gpkg', [{'id': 'x', 'record': None, 'original': None, 'version': None}], 5)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "BSR_MAP_SETTINGS_DIR": str(tmp_path)})
     recovery = pending_recovery()
     assert recovery is not None and recovery.count == 5 and recovery.source == "/data/directory.gpkg"
-    discard_recovery()
+    assert recovery.entries[0]["id"] == "x"
+    discard_recovery(recovery)
     assert pending_recovery() is None
+    discard_recovery()  # this process's own copy (written without a name)
+    assert not list(tmp_path.glob("recovery/unsaved-*.json"))

@@ -15,8 +15,9 @@ BAD = "se-x,Bad Agency,national_agency,Sverige,Stockholm,59.33,18.07,mining\n"
 
 
 def bsr(*args):
-    return subprocess.run([sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bsr_map", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_validate_clean_file_exits_0(tmp_path):
@@ -70,7 +71,7 @@ def test_export_a_given_directory_file(tmp_path):
     assert list(read_directory(out).agencies.name) == ["Business Finland"]
 
 
-@pytest.mark.parametrize("output, words", [("d.kml", "cannot write '.kml'"), ("missing/d.csv", "does not exist")])
+@pytest.mark.parametrize(("output", "words"), [("d.kml", "cannot write '.kml'"), ("missing/d.csv", "does not exist")])
 def test_bad_output_is_a_usage_error(tmp_path, output, words):
     result = bsr("directory", "export", "-o", tmp_path / output)
     assert result.returncode == 2 and words in result.stderr

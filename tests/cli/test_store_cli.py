@@ -21,8 +21,8 @@ def test_init_take_offline_edit_sync_and_export_from_the_database(pg_server, pg_
     records = records_by_id(snapshot.directory)
     agency = sorted(records)[0]
     records[agency] = {**records[agency], "phone": "+372 600 0000"}
-    from bsr_map.store import changes_between
     from bsr_map.directory.model import directory_from_records
+    from bsr_map.store import changes_between
 
     offline.apply(changes_between(snapshot, directory_from_records(list(records.values()))))
     assert main(["directory", "sync", str(copy)]) == 0  # the copy knows where it came from
@@ -44,8 +44,8 @@ def test_sync_reports_conflicts_and_saves_nothing(pg_url, tmp_path, capsys):
     assert main(["directory", "init-db", pg_url, "--import", "bundled"]) == 0
     copy = tmp_path / "fair.gpkg"
     assert main(["directory", "take-offline", pg_url, "-o", str(copy)]) == 0
-    from bsr_map.store import changes_between, open_store
     from bsr_map.directory.model import directory_from_records
+    from bsr_map.store import changes_between, open_store
 
     for store, phone in ((GeoPackageStore(copy), "+48 11 111 1111"), (open_store(pg_url), "+48 22 222 2222")):
         snap = store.load()
