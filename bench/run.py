@@ -32,6 +32,12 @@ BUDGETS = {
     "filter change, bundled directory": 0.100,
     "filter change, 10,000 agencies": 0.100,
     "filter change, 100,000 agencies": 0.100,
+    "edit a field, model updated, 10,000 agencies": 0.020,
+    "edit a field, model updated, 100,000 agencies": 0.020,
+    "edit a field, views repainted, 10,000 agencies": 0.100,
+    "edit a field, views repainted, 100,000 agencies": 0.100,
+    "record by id, 10,000 agencies": 0.001,
+    "record by id, 100,000 agencies": 0.001,
     "frame during a gesture, 1600x1000": 0.016,
     "redraw after a gesture, 1600x1000": 0.100,
     "map export A4 300 dpi, PNG": 1.5,
@@ -101,9 +107,10 @@ def _window(directory, size):
     from bsr_map.explore.model import ExploreModel
     from bsr_map.geo.basemap import load_basemap
     from bsr_map.qt.main_window import MainWindow
+    from bsr_map.workspace.document import Workspace
 
     model = ExploreModel(directory, load_taxonomy())
-    window = MainWindow(load_basemap(), model)
+    window = MainWindow(load_basemap(), Workspace(model))
     window.resize(*size)
     window.show()
     _settle()
@@ -127,6 +134,53 @@ def bench_filter(directory, repeats: int) -> list[float]:
     times = measure(toggle, repeats)
     window.close()
     return times
+
+
+def bench_edit(directory, repeats: int) -> tuple[list[float], list[float], list[float]]:
+    """One agency's city changed through ``ExploreModel.apply_changes``, and one record looked up by id.
+
+    Returns the seconds until the model is updated (a model without views),
+    until the window has repainted the table row and the map's agency layer,
+    and of ``record(id)``.
+    """
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from bsr_map.directory import load_taxonomy
+    from bsr_map.explore.model import ExploreModel
+
+    ids = directory["id"].to_numpy(dtype=object)
+    picks = [str(ids[i]) for i in np.linspace(0, len(ids) - 1, 4 * repeats + 8).astype(int)]
+    turn = iter(range(10**9))
+
+    def one_field_edit(model) -> str:
+        i = next(turn)
+        agency_id = picks[i % len(picks)]
+        model.apply_changes({agency_id: {**model.record(agency_id), "city": f"Edited {i}"}})
+        return agency_id
+
+    bare = ExploreModel(directory, load_taxonomy())
+    model_times = measure(lambda: one_field_edit(bare), repeats * 3)
+    record_times = measure(lambda: bare.record(picks[next(turn) % len(picks)]), repeats * 30)
+
+    window = _window(directory, (1280, 800))
+    rendered = []
+    window.canvas.agenciesRendered.connect(rendered.append)
+
+    def edit_and_repaint() -> None:
+        rendered.clear()
+        agency_id = one_field_edit(window.model)
+        deadline = time.perf_counter() + 10
+        while not rendered and time.perf_counter() < deadline:
+            QApplication.processEvents()
+        window.table.viewport().repaint()
+        row = window.table.row_of(agency_id)
+        if not rendered or row is None or not str(window.table.model().index(row, 3).data()).startswith("Edited"):
+            raise RuntimeError("the edit did not reach the table and the map")
+
+    window_times = measure(edit_and_repaint, repeats * 3)
+    window.close()
+    return model_times, window_times, record_times
 
 
 def bench_gesture(directory, repeats: int) -> tuple[list[float], list[float]]:
@@ -236,7 +290,7 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
     from bsr_map.explore.model import ExploreModel
     from bsr_map.store import changes_between, open_store
     from bsr_map.store.base import Snapshot
-    from bsr_map.store.session import EditSession
+    from bsr_map.workspace.document import Workspace
 
     if find_bindir() is None:
         return None
@@ -263,10 +317,11 @@ def bench_shared_store(count: int, repeats: int, folder: Path) -> tuple[list[flo
         taxonomy, country = load_taxonomy(), directory["country"].value_counts().index[0]
 
         def open_and_filter(location):
-            session = EditSession.open(location)
-            model = ExploreModel(session.directory, taxonomy)
+            workspace = Workspace(ExploreModel(directory.iloc[:0], taxonomy))
+            workspace.open(location)
+            model = workspace.model
             model.toggle("countries", country)
-            session.close()
+            workspace.close()
             assert model.count == (directory["country"] == country).sum()
 
         return measure(lambda: open_and_filter(gpkg), repeats), measure(lambda: open_and_filter(url), repeats)
@@ -299,7 +354,7 @@ def summarise(name: str, values: list[float], unit: str = "s") -> dict:
     }
 
 
-GROUPS = ("startup", "basemap", "filter", "gesture", "export", "directory", "store", "memory")
+GROUPS = ("startup", "basemap", "filter", "edit", "gesture", "export", "directory", "store", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append(summarise("filter change, bundled directory", bench_filter(bundled, repeats)))
             for count in (big, huge):
                 results.append(summarise(f"filter change, {count:,} agencies", bench_filter(synthetic(count), repeats)))
+        if "edit" in groups:
+            for count in (big, huge):
+                model_times, window_times, record_times = bench_edit(synthetic(count), repeats)
+                results.append(summarise(f"edit a field, model updated, {count:,} agencies", model_times))
+                results.append(summarise(f"edit a field, views repainted, {count:,} agencies", window_times))
+                results.append(summarise(f"record by id, {count:,} agencies", record_times))
         if "gesture" in groups:
             frames, redraws = bench_gesture(bundled, repeats)
             results.append(summarise("frame during a gesture, 1600x1000", frames))

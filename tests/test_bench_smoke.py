@@ -22,7 +22,7 @@ def test_bench_suite_runs_and_reports_every_figure(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     names = [r["name"] for r in report["results"]]
-    assert names[0] == "start to first painted map" and len(names) == 15
+    assert names[0] == "start to first painted map" and len(names) == 21
     assert "open + filter 200 agencies, PostGIS store" in names  # ./run-tests installs PostgreSQL
     assert all(r["median"] > 0 and r["min"] <= r["median"] <= r["max"] for r in report["results"])
     assert "benchmark" in result.stdout and "budget" in result.stdout

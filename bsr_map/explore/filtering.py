@@ -201,9 +201,11 @@ class AgencyIndex:
 
     def shown(self, mask: np.ndarray) -> tuple[set[str], set[str]]:
         """Primary sectors and types among the agencies in ``mask`` (what a legend lists)."""
-        primary = np.unique(self.primary[mask])
-        types = np.unique(self._type_codes[mask])
-        return ({self.sector_codes[i] for i in primary if i >= 0}, {str(self._type_values[i]) for i in types})
+        # Counting small integers is a tenth of the cost of sorting them (np.unique): the map's
+        # legend asks again after every edit.
+        primary = np.flatnonzero(np.bincount(self.primary[mask] + 1, minlength=len(self.sector_codes) + 1)[1:])
+        types = np.flatnonzero(np.bincount(self._type_codes[mask], minlength=len(self._type_values)))
+        return ({self.sector_codes[i] for i in primary}, {str(self._type_values[i]) for i in types})
 
     def __len__(self) -> int:
         return len(self.countries)

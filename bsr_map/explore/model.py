@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -44,7 +43,7 @@ class ExploreModel:
         Another agency was selected, or none.
     """
 
-    def __init__(self, directory: gpd.GeoDataFrame, taxonomy: Taxonomy, source: str | Path | None = None):
+    def __init__(self, directory: gpd.GeoDataFrame, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
         self.directory_changed = Event()
         self.agencies_changed = Event()
@@ -52,29 +51,20 @@ class ExploreModel:
         self.selection_changed = Event()
         self._filters = FilterState()
         self._selected: str | None = None
-        self._set(directory, source)
+        self._set(directory)
 
-    def _set(self, directory: gpd.GeoDataFrame, source) -> None:
+    def _set(self, directory: gpd.GeoDataFrame) -> None:
         self.directory = directory.reset_index(drop=True)
-        # A file's path, or a shared database's URL (without password) as text.
-        self.source = source if isinstance(source, str) and "://" in source else Path(source) if source else None
         self.index = AgencyIndex.build(self.directory, self.taxonomy.sectors.codes)
         # A pandas index finds a row by id with a compact hash table (a dict of 100,000 ids costs 6 MB).
         self._ids = pd.Index(self.directory["id"].to_numpy(dtype=object))
         self._mask = self.index.mask(self._filters)
 
     # -- directory -----------------------------------------------------------
-    @property
-    def source_name(self) -> str:
-        """Where the directory comes from, for titles and footers: a file's name or a database's URL."""
-        if self.source is None:
-            return ""
-        return self.source.name if isinstance(self.source, Path) else self.source
-
-    def set_directory(self, directory: gpd.GeoDataFrame, source: str | Path | None = None) -> None:
+    def set_directory(self, directory: gpd.GeoDataFrame) -> None:
         """Show another directory; filters stay, the selection is cleared."""
         self._selected = None
-        self._set(directory, source)
+        self._set(directory)
         self.directory_changed.emit()
         self.filters_changed.emit()
         self.selection_changed.emit(None)
@@ -225,7 +215,7 @@ class ExploreModel:
             rest = np.setdiff1d(np.arange(len(frame)), listed)  # sorted: the current order
             frame = frame.iloc[np.concatenate([listed, rest])]
         old_mask = self._mask
-        self._set(frame, self.source)
+        self._set(frame)
         deselect = self._selected is not None and (
             self._selected not in self._ids or not self._mask[self.row_of(self._selected)]
         )
@@ -328,11 +318,12 @@ def _write_rows(directory: gpd.GeoDataFrame, rows: np.ndarray, records: list[dic
             new[i] = record[name]
         if all(_same(a, b) for a, b in zip(old, new, strict=True)):
             continue
-        if isinstance(column.dtype, np.dtype):
-            values = column.to_numpy(dtype=column.dtype, copy=True)
-        else:
-            values = column.array.copy()
-        values[rows] = new
+        try:
+            values = column.array.copy()  # keeps the column's type (text stays text)
+            values[rows] = new
+        except (TypeError, ValueError):  # a value the type cannot hold, e.g. text in a column read as all-missing
+            values = column.to_numpy(dtype=object, copy=True)
+            values[rows] = new
         frame[name] = values
     lonlat = np.round(np.array([(r["lon"], r["lat"]) for r in records], dtype=float), COORDINATE_DECIMALS)
     geometry = frame.geometry.array

@@ -84,6 +84,9 @@ class DetailsCard(QTextBrowser):
         self.setMinimumWidth(260)
         model.selection_changed.connect(self._on_model_selection_changed)
         model.directory_changed.connect(lambda: self._on_model_selection_changed(model.selected_id))
+        model.agencies_changed.connect(
+            lambda ids: self._on_model_selection_changed(model.selected_id) if model.selected_id in ids else None
+        )
         self._on_model_selection_changed(model.selected_id)
 
     def _on_model_selection_changed(self, _agency_id) -> None:

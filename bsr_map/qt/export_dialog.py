@@ -33,6 +33,7 @@ from bsr_map.export.page import PAGE_SIZES_MM, page_spec
 from bsr_map.geo.basemap import Basemap
 from bsr_map.qt.workers import Job
 from bsr_map.render.languages import LABEL_LANGUAGE_NAMES
+from bsr_map.workspace.sources import latest_verified
 
 EXTENTS = [("Current map view", "view"), ("Filtered agencies", "fit"), ("Whole region", "region")]
 PREVIEW_DPI = 40
@@ -42,8 +43,17 @@ PREVIEW_DELAY_MS = 350
 class ExportMapDialog(QDialog):
     """Choose page, content and file; preview the page; export with progress and cancel."""
 
-    def __init__(self, model: ExploreModel, basemap: Basemap, view_extent, parent: QWidget | None = None):
+    def __init__(
+        self,
+        model: ExploreModel,
+        basemap: Basemap,
+        view_extent,
+        parent: QWidget | None = None,
+        *,
+        source_name: str = "",
+    ):
         super().__init__(parent)
+        self._source_name = source_name  # what the credits name as the agencies' source
         self.setWindowTitle("Export map")
         self._model, self._basemap, self._view_extent = model, basemap, view_extent
         self._preview_job: Job | None = None
@@ -177,8 +187,7 @@ class ExportMapDialog(QDialog):
             crop_marks=self.crop_marks.isChecked(),
         )
         filtered = self._model.filtered
-        dates = [d for d in filtered["last_verified"] if d]
-        source = self._model.source_name or "bsr-map directory"
+        source = self._source_name
         return MapPageOptions(
             page=spec,
             dpi=dpi or self.dpi.value(),
@@ -190,7 +199,7 @@ class ExportMapDialog(QDialog):
             inset=self.inset.isChecked(),
             locator=self.locator.isChecked(),
             directory_source=source,
-            directory_date=max(dates) if dates else "",
+            directory_date=latest_verified(filtered),
         )
 
     def _on_page_changed(self, text: str) -> None:

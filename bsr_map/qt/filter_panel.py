@@ -80,6 +80,7 @@ class FilterPanel(QScrollArea):
 
         model.filters_changed.connect(self._on_model_filters_changed)
         model.directory_changed.connect(self._on_model_filters_changed)
+        model.agencies_changed.connect(lambda _ids: self._on_model_filters_changed())  # counts follow edits
         self._on_model_filters_changed()
 
     def _group(self, title: str, facet: str, options) -> QGroupBox:

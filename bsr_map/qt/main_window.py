@@ -276,7 +276,8 @@ class MainWindow(QMainWindow):
         """Open the map export dialog (ExportMapDialog) for the filtered agencies and the current view."""
         from bsr_map.qt.export_dialog import ExportMapDialog  # loaded when first needed, not at start-up
 
-        dialog = ExportMapDialog(self.model, self.canvas.basemap, self.canvas.view.extent, self)
+        source = self.workspace.source.credit_name if self.workspace.source else ""
+        dialog = ExportMapDialog(self.model, self.canvas.basemap, self.canvas.view.extent, self, source_name=source)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.export_dialog = dialog

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
@@ -72,6 +73,9 @@ class AgencyArtists:
     legend_sectors: list[str] = field(default_factory=list)
     legend_types: list[str] = field(default_factory=list)
     legend: object | None = None
+    #: The vector marker collections, one per axes and type, each with its agencies' ids in offset
+    #: order (none where the agencies are drawn as an image of dots).
+    markers: list[tuple[PathCollection, np.ndarray]] = field(default_factory=list)
 
 
 def marker_size(count: int) -> float:
@@ -271,6 +275,7 @@ def draw_agencies(
     edge = 0.8 if size >= 30 else 0.3
 
     display = np.full((n, 2), -1e9)  # off every map until placed
+    markers: list[tuple[PathCollection, np.ndarray]] = []
     for target, where in ((ax, ~in_inset), (inset_ax, in_inset)):
         if target is None or not where.any():
             continue
@@ -284,7 +289,7 @@ def draw_agencies(
         for agency_type, marker in TYPE_MARKERS.items():
             pick = where & (types == agency_type)
             if pick.any():
-                add_points(
+                collection = add_points(
                     target,
                     x[pick],
                     y[pick],
@@ -295,6 +300,7 @@ def draw_agencies(
                     linewidths=edge,
                     zorder=10,
                 )
+                markers.append((collection, ids[pick]))
 
     selected = np.flatnonzero(ids == selected_id) if selected_id is not None else np.array([], int)
     if len(selected):
@@ -315,7 +321,9 @@ def draw_agencies(
             zorder=12,
         )
 
-    artists = AgencyArtists(ids=ids, display_xy=display, in_view=_inside(ax, inset_ax, display, in_inset))
+    artists = AgencyArtists(
+        ids=ids, display_xy=display, in_view=_inside(ax, inset_ax, display, in_inset), markers=markers
+    )
     if labels and n:
         _label_agencies(
             ax, inset_ax, agencies, x, y, in_inset, display, selected, size, style, placer, artists, max_labels
