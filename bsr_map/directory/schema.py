@@ -190,6 +190,17 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+def postal_address(record: dict) -> str:
+    """The agency's address on one line: street, postcode and city, region, country (blank parts left out)."""
+    parts = (
+        record["street_address"],
+        f"{record['postcode']} {record['city']}".strip(),
+        record["region"],
+        country_name(record["country"]),
+    )
+    return ", ".join(part for part in parts if part)
+
+
 @lru_cache(maxsize=4096)
 def language_code(value: str) -> str | None:
     """ISO 639-1 code for a language code or English name ("German" -> "de")."""

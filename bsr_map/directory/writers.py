@@ -29,7 +29,8 @@ TABLE_COLUMNS = (
 )
 
 
-def _flat(record: dict) -> dict:
+def flat_record(record: dict) -> dict:
+    """The record with its list fields joined by ``; ``, as files store them."""
     return {k: LIST_SEPARATOR.join(v) if k in LIST_FIELDS else v for k, v in record.items()}
 
 
@@ -55,7 +56,7 @@ def _write_csv(directory: gpd.GeoDataFrame, path: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=TABLE_COLUMNS)
         writer.writeheader()
         for record in directory_records(directory):
-            writer.writerow(_flat(record))
+            writer.writerow(flat_record(record))
 
 
 def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
@@ -70,7 +71,7 @@ def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for record in directory_records(directory):
-        flat = _flat(record)
+        flat = flat_record(record)
         sheet.append([flat[c] for c in TABLE_COLUMNS])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -96,7 +97,7 @@ def write_gpkg_layer(directory: gpd.GeoDataFrame, path: Path) -> None:
     import pyogrio
 
     frame = pd.DataFrame(
-        [_flat({k: r[k] for k in FIELD_NAMES}) for r in directory_records(directory)], columns=list(FIELD_NAMES)
+        [flat_record({k: r[k] for k in FIELD_NAMES}) for r in directory_records(directory)], columns=list(FIELD_NAMES)
     )
     lon, lat = lonlat_columns(directory)
     layer = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")

@@ -38,7 +38,7 @@ from reportlab.platypus import (
 )
 
 from bsr_map.directory.model import directory_records
-from bsr_map.directory.schema import country_name
+from bsr_map.directory.schema import country_name, postal_address
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export import progress_step
 from bsr_map.export.vcard import agency_vcard
@@ -149,16 +149,7 @@ def entry_flowables(record: dict, taxonomy: Taxonomy, styles, width: float) -> l
     lines = [Paragraph(escape(record["name"]), styles["name"])]
     if record["local_name"] and record["local_name"] != record["name"]:
         lines.append(Paragraph(escape(record["local_name"]), styles["local"]))
-    address = ", ".join(
-        v
-        for v in (
-            record["street_address"],
-            f"{record['postcode']} {record['city']}".strip(),
-            record["region"],
-            country_name(record["country"]),
-        )
-        if v
-    )
+    address = postal_address(record)
     lines.append(
         Paragraph(f"{escape(taxonomy.agency_types.label(record['type']))} · {escape(address)}", styles["base"])
     )

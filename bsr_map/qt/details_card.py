@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from bsr_map.directory.schema import country_name
+from bsr_map.directory.schema import postal_address
 from bsr_map.explore.model import ExploreModel
 
 PLACEHOLDER = "<p style='color:#777'>Select an agency on the map or in the table to see its details.</p>"
@@ -26,16 +26,7 @@ def agency_html(record: dict, model: ExploreModel) -> str:
         for c in record["sectors"]
         if c in taxonomy.sectors
     )
-    address = ", ".join(
-        escape(v)
-        for v in (
-            record["street_address"],
-            f"{record['postcode']} {record['city']}".strip(),
-            record["region"],
-            country_name(record["country"]),
-        )
-        if v
-    )
+    address = escape(postal_address(record))
     rows = [
         ("Type", escape(taxonomy.agency_types.label(record["type"]))),
         ("Address", address),

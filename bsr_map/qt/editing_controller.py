@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QVBoxLayout
 
+from bsr_map.util.atomic import SaveError
 from bsr_map.workspace.document import NeedsLocation, Workspace, WorkspaceError
 from bsr_map.workspace.edits import (
     add_edit,
@@ -283,9 +284,7 @@ class EditingController(QObject):
         """Write unsaved edits aside (the timer calls this every 30 seconds)."""
         try:
             self.workspace.write_recovery()
-        except OSError as exc:
-            self.window.statusBar().showMessage(f"Could not write the recovery copy: {exc}", 8000)
-        except Exception as exc:  # SaveError: the data folder is full or read-only; editing goes on
+        except (SaveError, OSError) as exc:  # the data folder is full or read-only: editing goes on
             self.window.statusBar().showMessage(f"Could not write the recovery copy: {exc}", 8000)
 
     def offer_recovery(self) -> bool:

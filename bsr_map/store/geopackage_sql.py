@@ -24,12 +24,12 @@ from pathlib import Path
 import shapely
 
 from bsr_map.directory.readers import map_columns
-from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
+from bsr_map.directory.schema import FIELD_NAMES
+from bsr_map.directory.writers import flat_record
 from bsr_map.store.base import StoreError
 
 #: How long a save waits for another program's write transaction to end.
 BUSY_TIMEOUT_S = 5.0
-LIST_SEPARATOR = "; "
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
@@ -217,7 +217,8 @@ class FeatureTable:
         return found
 
     def _values(self, record: dict) -> dict[str, object]:
-        return {self.columns[f]: LIST_SEPARATOR.join(record[f]) if f in LIST_FIELDS else record[f] for f in FIELD_NAMES}
+        flat = flat_record({f: record[f] for f in FIELD_NAMES})
+        return {self.columns[f]: flat[f] for f in FIELD_NAMES}
 
     def update(self, conn: sqlite3.Connection, fid: int, record: dict, point: tuple[float, float]) -> None:
         """Replace the row ``fid`` with ``record`` at ``point`` (in the table's SRS)."""

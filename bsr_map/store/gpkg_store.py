@@ -30,7 +30,7 @@ from bsr_map.directory.model import COORDINATE_DECIMALS, empty_directory
 from bsr_map.directory.readers import DirectoryReadError
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS, validate_record
 from bsr_map.directory.taxonomy import load_taxonomy
-from bsr_map.directory.writers import write_gpkg_layer
+from bsr_map.directory.writers import LIST_SEPARATOR, flat_record, write_gpkg_layer
 from bsr_map.store import geopackage_sql as sql
 from bsr_map.store.base import (
     AuditEntry,
@@ -236,7 +236,7 @@ class GeoPackageStore(DirectoryStore):
             sql.create_point_table(
                 conn, DELETED_LAYER, [*FIELD_NAMES, *_DELETED_EXTRA], 4326, "bsr-map deleted agencies (restorable)"
             )
-        values = {f: "; ".join(record[f]) if f in LIST_FIELDS else record[f] for f in FIELD_NAMES}
+        values = flat_record({f: record[f] for f in FIELD_NAMES})
         sql.insert_row(
             conn,
             DELETED_LAYER,
@@ -314,7 +314,7 @@ def _deleted_rows(conn: sqlite3.Connection) -> dict[str, tuple[dict, str, str]]:
         row = dict(zip(columns, values, strict=True))
         record = {f: "" if row[f] is None else row[f] for f in FIELD_NAMES}
         for name in LIST_FIELDS:
-            record[name] = [s for s in str(record[name]).split("; ") if s]
+            record[name] = [s for s in str(record[name]).split(LIST_SEPARATOR) if s]
         point = sql.decode_point(blob) or (0.0, 0.0)
         record["lon"], record["lat"] = point
         found[str(record["id"])] = (record, str(row["deleted_at"] or ""), str(row["deleted_by"] or ""))

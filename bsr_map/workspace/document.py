@@ -160,24 +160,19 @@ class Workspace:
         """
         source = Source.of(location)
         store: DirectoryStore | None = None
-        versions: dict[str, str] = {}
         try:
             if source.kind is Kind.DATABASE:
                 from bsr_map.store import open_store
 
                 store = open_store(str(location), ask_password=ask_password)
-                snapshot = store.load()
-                directory, versions = snapshot.directory, dict(snapshot.versions)
-            else:
-                path = Path(source.location)
-                if source.is_store and not path.is_file():
-                    raise WorkspaceError(f"{path} does not exist.")
-                result = read_directory(path)
-                if result.problems and not (accept_problems is not None and accept_problems(result)):
-                    return False
-                directory = result.agencies
-                if source.is_store:
-                    store = GeoPackageStore(path)
+            elif source.is_store:
+                if not Path(source.location).is_file():
+                    raise WorkspaceError(f"{source.location} does not exist.")
+                store = GeoPackageStore(source.location)
+            content = self._read(source, store, accept_problems)
+            if content is None:
+                return False
+            directory, versions = content
         except (StoreError, DirectoryError, DirectoryReadError) as exc:
             if store is not None:
                 store.close()
@@ -195,6 +190,19 @@ class Workspace:
         self.opened.emit()
         self.state_changed.emit()
         return True
+
+    @staticmethod
+    def _read(
+        source: Source, store: DirectoryStore | None, accept_problems: Callable[[ImportResult], bool] | None
+    ) -> tuple[gpd.GeoDataFrame, dict[str, str]] | None:
+        """The agencies at ``source`` and their versions (a database's; a file's are its content); None: declined."""
+        if source.kind is Kind.DATABASE and store is not None:
+            snapshot = store.load()
+            return snapshot.directory, dict(snapshot.versions)
+        result = read_directory(Path(source.location))
+        if result.problems and not (accept_problems is not None and accept_problems(result)):
+            return None
+        return result.agencies, {}
 
     def _take_lock(self, path: Path, take_over: Callable[[LockInfo], bool] | None) -> None:
         holder = acquire_lock(path)
@@ -412,12 +420,10 @@ class Workspace:
             return
         selected = self.model.selected_id
         try:
-            if self.source.kind is Kind.DATABASE and self.store is not None:
-                snapshot = self.store.load()
-                directory, versions = snapshot.directory, dict(snapshot.versions)
-            else:
-                result = read_directory(Path(self.source.location))
-                directory, versions = result.agencies, {}
+            # the valid rows, as when it was opened (the person accepted its problems then)
+            content = self._read(self.source, self.store, lambda _result: True)
+            assert content is not None
+            directory, versions = content
         except (StoreError, DirectoryError, DirectoryReadError) as exc:
             raise WorkspaceError(str(exc)) from None
         self._versions, self._original = versions, {}
