@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import struct
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from bsr_map.directory.readers import map_columns
 from bsr_map.directory.schema import FIELD_NAMES
 from bsr_map.directory.writers import flat_record
 from bsr_map.store.base import StoreError
+from bsr_map.util.paths import programs_using
 
 #: How long a save waits for another program's write transaction to end.
 BUSY_TIMEOUT_S = 5.0
@@ -76,12 +77,13 @@ def _is_empty(blob) -> int | None:
     return int(empty or shapely.from_wkb(wkb).is_empty)
 
 
-def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+def connect(path: Path, *, timeout: float | None = None) -> sqlite3.Connection:
     """An SQLite connection to a GeoPackage with the SQL functions its triggers call.
 
     Transactions are explicit (``isolation_level=None``): see :func:`write_transaction`.
+    ``timeout`` is how long to wait for another writer (default :data:`BUSY_TIMEOUT_S`).
     """
-    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S if timeout is None else timeout, isolation_level=None)
     for name, function in (
         ("ST_IsEmpty", _is_empty),
         ("ST_MinX", _bound(0)),
@@ -94,11 +96,28 @@ def connect(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connectio
 
 
 def busy_message(path: Path) -> str:
-    """What to tell the user when another program holds the file's write lock."""
+    """What to tell the user when another program holds the file's write lock, naming it when it can be seen."""
+    users = programs_using(path)
+    who = f"{', '.join(users)} has it open" if users else "QGIS, another bsr-map or a sync tool, say"
     return (
-        f"{path.name} is busy: another program (QGIS, another bsr-map, a sync tool) is writing to it. "
+        f"{path.name} is busy: another program is writing to it ({who}). "
         f"Nothing was saved; your edits are still here. Try again when it has finished."
     )
+
+
+def _failure(path: Path, exc: sqlite3.Error) -> StoreError:
+    """A store error saying in a person's words why SQLite refused a save."""
+    reason = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in reason or "busy" in reason:
+        return StoreError(busy_message(path))
+    if code == sqlite3.SQLITE_FULL or "disk is full" in reason:
+        reason = "the disk is full (free some space, or save to another drive with Save as)"
+    elif code == sqlite3.SQLITE_READONLY or "readonly" in reason or "read-only" in reason:
+        reason = "the file or its folder is read-only"
+    elif code == sqlite3.SQLITE_IOERR or "disk I/O" in reason:
+        reason = f"the drive could not be written ({reason})"
+    return StoreError(f"Could not save {path}: {reason}. Nothing was saved; your edits are still here.")
 
 
 @contextmanager
@@ -118,23 +137,17 @@ def write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
     except sqlite3.Error as exc:
         raise StoreError(f"{path.name} cannot be opened: {exc}. Nothing was saved.") from None
     try:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(busy_message(path)) from None
-            raise
+        conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):  # SQLite rolls back by itself when it cannot
+                    conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        reason = str(exc)
-        if "readonly" in reason or "read-only" in reason:
-            reason = "the file or its folder is read-only"
-        raise StoreError(f"Could not save {path}: {reason}. Nothing was saved.") from None
+    except sqlite3.Error as exc:
+        raise _failure(path, exc) from None
     finally:
         conn.close()
 

@@ -3,19 +3,37 @@
 The new content is written to a temporary file beside the target, flushed to
 disk, and renamed over the target in one step. The previous version is kept
 as ``<name>.bak``. If anything fails, the target is untouched and the
-temporary file is removed.
+temporary file is removed. The renamed file keeps the owner, group and mode
+the target had.
+
+A save killed outright (kill -9, a power cut) leaves its temporary file; the
+temporaries are named after the host and process that wrote them, so the next
+save (or open) of the same file removes those whose writer has gone, and never
+one that a live save, perhaps from another machine on a shared drive, is still
+writing.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
+import re
 import shutil
+import socket
+import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+
+from bsr_map.util.paths import process_alive
 
 #: Files SQLite (GeoPackage) may leave beside a database while writing.
 _SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
+#: A temporary file from another machine (whose process cannot be seen) older than this is a leftover.
+FOREIGN_TEMP_MAX_AGE_S = 24 * 3600
+_TEMP = re.compile(r"\.saving-(?:(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-)?[0-9a-f]{8}")
 
 
 class SaveError(Exception):
@@ -49,6 +67,71 @@ def _remove(path: Path) -> None:
             pass
         except OSError:
             pass  # best effort: a leftover temporary file is harmless
+
+
+def _host_tag() -> str:
+    return hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:6]
+
+
+def _temporary(folder: Path, name: str) -> Path:
+    """A new temporary name beside ``name``, saying which host and process writes it."""
+    stem, dot, suffix = name.partition(".") if not name.startswith(".") else (name, "", "")
+    tag = f"saving-{_host_tag()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return folder / (f".{stem}.{tag}.{suffix}" if dot else f".{name}.{tag}")
+
+
+def _abandoned(candidate: Path) -> bool:
+    match = _TEMP.search(candidate.name)
+    if match is None:
+        return False
+    if match["pid"] is not None and match["host"] == _host_tag():
+        return not process_alive(int(match["pid"]))
+    try:  # another machine's, or from a version that did not name its writer: judged by age
+        return time.time() - candidate.stat().st_mtime > FOREIGN_TEMP_MAX_AGE_S
+    except OSError:
+        return False
+
+
+def remove_leftovers(target: str | Path) -> list[Path]:
+    """Remove the temporary files that killed saves of ``target`` left beside it.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    target = Path(target)
+    stem = target.name.partition(".")[0]
+    removed = []
+    try:
+        candidates = [p for p in target.parent.glob(f".{stem}.*saving-*") if _abandoned(p)]
+    except OSError:
+        return []
+    for candidate in candidates:
+        _remove(candidate)
+        removed.append(candidate)
+    return removed
+
+
+def _keep_owner(target: Path, temp: Path) -> None:
+    """Give ``temp`` the mode, owner and group of ``target`` (owner and group where allowed)."""
+    info = target.stat()
+    os.chmod(temp, info.st_mode & 0o7777)
+    if hasattr(os, "chown"):
+        # Only root (or the owner, for a group it is in) may; otherwise the file becomes the saver's, as with any editor.
+        with suppress(PermissionError):
+            os.chown(temp, info.st_uid, info.st_gid)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (free some space, or save to another drive)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc)
+    if "database or disk is full" in text:
+        return "the disk is full (free some space, or save to another drive)"
+    return text or type(exc).__name__
 
 
 def backup_path(target: str | Path) -> Path:
@@ -98,27 +181,29 @@ def atomic_write(target: str | Path, write: Callable[[Path], object], *, keep_ba
         )
     if target.is_file() and not os.access(target, os.W_OK):
         raise SaveError(f"Could not save {target}: the file is read-only. The previous file is unchanged.")
-    temp = folder / f".{target.stem}.saving-{uuid.uuid4().hex[:8]}{target.suffix}"
+    remove_leftovers(target)
+    temp = _temporary(folder, target.name)
+    backup_temp = None
     try:
         write(temp)
         if not temp.is_file():
             raise OSError("nothing was written")
         if target.is_file():
-            shutil.copymode(target, temp)  # the saved file keeps the permissions it had
+            _keep_owner(target, temp)
         _fsync_path(temp)
         if keep_backup and target.is_file():
             backup = backup_path(target)
-            backup_temp = folder / f".{backup.name}.saving-{uuid.uuid4().hex[:8]}"
+            backup_temp = _temporary(folder, backup.name)
             shutil.copy2(target, backup_temp)
+            _keep_owner(target, backup_temp)
             os.replace(backup_temp, backup)
         os.replace(temp, target)
         _fsync_dir(folder)
     except Exception as exc:
         _remove(temp)
-        for leftover in folder.glob(f".{target.name}.bak.saving-*"):
-            _remove(leftover)
+        if backup_temp is not None:
+            _remove(backup_temp)
         if isinstance(exc, Cancelled):
             raise
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise SaveError(f"Could not save {target}: {reason}. The previous file is unchanged.") from exc
+        raise SaveError(f"Could not save {target}: {_reason(exc)}. The previous file is unchanged.") from exc
     return target

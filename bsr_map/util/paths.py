@@ -58,3 +58,26 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True  # it exists, owned by someone else
     return True
+
+
+def programs_using(path: str | Path) -> list[str]:
+    """The other programs on this machine that have ``path`` open, as "name (process N)".
+
+    Read from ``/proc`` where the system has it (Linux); elsewhere, and for
+    processes of other users that cannot be inspected, nothing is known.
+    """
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    target = os.path.realpath(path)
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if any(os.path.realpath(fd) == target for fd in (entry / "fd").iterdir()):
+                name = (entry / "comm").read_text(encoding="utf-8", errors="replace").strip()
+                found.append(f"{name} (process {entry.name})")
+        except OSError:
+            continue  # gone meanwhile, or not ours to look at
+    return found

@@ -42,7 +42,7 @@ from bsr_map.store.base import (
     fingerprint,
 )
 from bsr_map.store.gpkg_store import GeoPackageStore
-from bsr_map.util.atomic import SaveError
+from bsr_map.util.atomic import SaveError, remove_leftovers
 from bsr_map.util.events import Event
 from bsr_map.util.file_lock import LockInfo, acquire_lock, release_lock
 from bsr_map.workspace import recovery as recovery_files
@@ -184,6 +184,8 @@ class Workspace:
         self.read_only, self.lock_holder = False, None
         if source.kind in (Kind.GEOPACKAGE, Kind.OFFLINE):
             self._take_lock(Path(source.location), take_over_lock)
+        if source.path is not None:
+            remove_leftovers(source.path)  # of saves killed before
         self.model.set_directory(directory)
         self.history.clear()
         recovery_files.discard_recovery(name=self.recovery_name)  # edits to what was open before are gone

@@ -32,7 +32,7 @@ def test_exception_in_the_middle_of_a_write_leaves_the_old_file(tmp_path):
         path.write_text("half of the new")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(SaveError, match="No space left on device.*previous file is unchanged"):
+    with pytest.raises(SaveError, match="the disk is full.*previous file is unchanged"):
         atomic_write(target, half_then_fail)
     assert target.read_text() == "old content"
     assert [p.name for p in tmp_path.iterdir()] == ["d.csv"]
