@@ -8,6 +8,7 @@ Every file written here reads back through :func:`read_directory` unchanged.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -89,7 +90,11 @@ def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
     }
     for i, column in enumerate(TABLE_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = widths.get(column, 14)
-    workbook.save(path)
+    # Into memory first: openpyxl leaves its zip archive open when the disk fills, and the
+    # interpreter then prints "Exception ignored" when it is collected.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(buffer.getvalue())
 
 
 def write_gpkg_layer(directory: gpd.GeoDataFrame, path: Path) -> None:
