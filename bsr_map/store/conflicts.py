@@ -1,8 +1,8 @@
-"""Settling a conflict field by field: the record a person chose from their version and the store's."""
+"""Settling a conflict field by field: the record a person chose from their version and the store's; and telling a conflict from a save made twice."""
 
 from __future__ import annotations
 
-from bsr_map.store.base import COMPARED_FIELDS, Conflict
+from bsr_map.store.base import COMPARED_FIELDS, Conflict, fingerprint
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -37,3 +37,15 @@ def merge_record(conflict: Conflict, choices: dict[str, str] | str) -> dict | No
         if side == THEIRS:
             merged[name] = conflict.theirs.get(name)
     return merged
+
+
+def already_agreed(conflict: Conflict) -> bool:
+    """True when both sides of ``conflict`` hold the same agency, or both have deleted it.
+
+    That is no conflict to show anyone: it is a save whose answer was lost (the
+    connection dropped after the commit, a sync killed before it could note
+    what it sent) being made again, or two people making the same edit.
+    """
+    if conflict.mine is None or conflict.theirs is None:
+        return conflict.mine is None and conflict.theirs is None
+    return fingerprint(conflict.mine) == fingerprint(conflict.theirs)

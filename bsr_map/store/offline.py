@@ -28,6 +28,7 @@ from bsr_map.store.base import (
     fingerprint,
     records_by_id,
 )
+from bsr_map.store.conflicts import already_agreed
 from bsr_map.store.gpkg_store import GeoPackageStore, current_user
 from bsr_map.util.atomic import SaveError
 
@@ -42,6 +43,7 @@ class SyncReport:
     kept_theirs: list[str] = field(default_factory=list)  # conflicts resolved in the store's favour
     conflicts: list[Conflict] = field(default_factory=list)  # left for a person to decide (nothing was saved)
     copy_error: str = ""  # the merge reached the store but the copy could not be refreshed
+    merged_before: list[str] = field(default_factory=list)  # edits an earlier, interrupted sync had saved
 
     @property
     def ok(self) -> bool:
@@ -164,6 +166,13 @@ def sync(
         try:
             store.apply(changes)
         except ConflictError as error:
+            agreed = {c.agency_id for c in error.conflicts if already_agreed(c)}
+            if agreed:  # a sync killed after its commit, run again: those edits are in the store already
+                report.merged_before = sorted(agreed)
+                changes = _without(changes, agreed)
+                error = ConflictError([c for c in error.conflicts if c.agency_id not in agreed])
+                if not error.conflicts:
+                    return _finish(path, store, changes, report, apply=True)
             if prefer is None or settled is not None:
                 report.conflicts, report.kept_theirs = error.conflicts, []
                 return report
@@ -175,6 +184,24 @@ def sync(
                 except ConflictError as again:  # changed once more meanwhile
                     report.conflicts, report.kept_theirs = again.conflicts, []
                     return report
+    return _finish(path, store, changes, report, apply=False)
+
+
+def _without(changes: ChangeSet, agency_ids: set[str]) -> ChangeSet:
+    kept = ChangeSet()
+    kept.upserts = [(record, base) for record, base in changes.upserts if record["id"] not in agency_ids]
+    kept.deletes = [(agency_id, base) for agency_id, base in changes.deletes if agency_id not in agency_ids]
+    return kept
+
+
+def _finish(path, store: DirectoryStore, changes: ChangeSet, report: SyncReport, *, apply: bool) -> SyncReport:
+    """Send ``changes`` (when ``apply``), note what was sent and refresh the copy from the store."""
+    if apply and changes:
+        try:
+            store.apply(changes)
+        except ConflictError as again:
+            report.conflicts, report.kept_theirs = again.conflicts, []
+            return report
     report.sent = [r["id"] for r, _ in changes.upserts] + [i for i, _ in changes.deletes]
     try:
         snapshot = store.load()

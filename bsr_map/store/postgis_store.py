@@ -318,62 +318,91 @@ class PostgisStore(DirectoryStore):
         """Save ``changes`` in one transaction (see :meth:`DirectoryStore.apply`).
 
         ``before_commit`` is called just before the commit (tests use it to
-        take the server away at the worst moment).
+        take the server away at the worst moment). When the connection is
+        lost at the commit, the server is asked (``txid_status``) whether this
+        transaction committed, and the truth is returned or said.
         """
         from sqlalchemy import text
 
         conflicts: list[Conflict] = []
         versions: dict[str, str | None] = {}
-        with self._transaction() as conn:
-            self._check_schema(conn)
-            for record, base in changes.upserts:
-                params = _params(record)
-                if base is None:
+        transaction: int | None = None  # the server's id of this transaction, once it is about to commit
+        try:
+            with self._transaction() as conn:
+                self._check_schema(conn)
+                for record, base in changes.upserts:
+                    params = _params(record)
+                    if base is None:
+                        done = conn.execute(
+                            text(
+                                f"INSERT INTO agencies ({', '.join(FIELD_NAMES)}, geom) VALUES "
+                                f"({', '.join(':' + f for f in FIELD_NAMES)}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+                                # An id that was soft-deleted comes back with the new content (audited as a restore).
+                                f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{f} = EXCLUDED.{f}' for f in FIELD_NAMES)}, "
+                                "geom = EXCLUDED.geom, deleted_at = NULL, deleted_by = NULL "
+                                "WHERE agencies.deleted_at IS NOT NULL RETURNING id, version"
+                            ),
+                            params,
+                        ).first()
+                    else:
+                        assignments = ", ".join(f"{f} = :{f}" for f in FIELD_NAMES if f != "id")
+                        done = conn.execute(
+                            text(
+                                f"UPDATE agencies SET {assignments}, geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) "
+                                "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id, version"
+                            ),
+                            {**params, "base": int(base)},
+                        ).first()
+                    if done is None:
+                        conflicts.append(self._conflict(conn, record["id"], record))
+                    else:
+                        versions[record["id"]] = str(done.version)
+                for agency_id, base in changes.deletes:
                     done = conn.execute(
                         text(
-                            f"INSERT INTO agencies ({', '.join(FIELD_NAMES)}, geom) VALUES "
-                            f"({', '.join(':' + f for f in FIELD_NAMES)}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
-                            # An id that was soft-deleted comes back with the new content (audited as a restore).
-                            f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{f} = EXCLUDED.{f}' for f in FIELD_NAMES)}, "
-                            "geom = EXCLUDED.geom, deleted_at = NULL, deleted_by = NULL "
-                            "WHERE agencies.deleted_at IS NOT NULL RETURNING id, version"
+                            "UPDATE agencies SET deleted_at = now(), deleted_by = current_user "
+                            "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id"
                         ),
-                        params,
+                        {"id": agency_id, "base": int(base)},
                     ).first()
-                else:
-                    assignments = ", ".join(f"{f} = :{f}" for f in FIELD_NAMES if f != "id")
-                    done = conn.execute(
-                        text(
-                            f"UPDATE agencies SET {assignments}, geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) "
-                            "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id, version"
-                        ),
-                        {**params, "base": int(base)},
-                    ).first()
-                if done is None:
-                    conflicts.append(self._conflict(conn, record["id"], record))
-                else:
-                    versions[record["id"]] = str(done.version)
-            for agency_id, base in changes.deletes:
-                done = conn.execute(
-                    text(
-                        "UPDATE agencies SET deleted_at = now(), deleted_by = current_user "
-                        "WHERE id = :id AND version = :base AND deleted_at IS NULL RETURNING id"
-                    ),
-                    {"id": agency_id, "base": int(base)},
-                ).first()
-                if done is None:
-                    theirs = self._conflict(conn, agency_id, None)
-                    if theirs.theirs is not None:  # deleted there too: nothing to decide
-                        conflicts.append(theirs)
-                else:
-                    versions[agency_id] = None
-            if conflicts:
-                raise ConflictError(conflicts)  # the transaction is rolled back: nothing is saved
-            # The versions are read inside the transaction: once the commit succeeds the caller has them,
-            # even if the connection drops right after.
-            if before_commit is not None:
-                before_commit()
+                    if done is None:
+                        theirs = self._conflict(conn, agency_id, None)
+                        if theirs.theirs is not None:  # deleted there too: nothing to decide
+                            conflicts.append(theirs)
+                    else:
+                        versions[agency_id] = None
+                if conflicts:
+                    raise ConflictError(conflicts)  # the transaction is rolled back: nothing is saved
+                # The versions are read inside the transaction: once the commit succeeds the caller has them,
+                # even if the connection drops right after.
+                transaction = conn.execute(text("SELECT txid_current()")).scalar_one()
+                if before_commit is not None:
+                    before_commit()
+        except StoreError as failure:
+            if transaction is None:
+                raise  # it failed before the commit was asked for: nothing was saved
+            committed = self._committed(transaction)
+            if committed is None:
+                raise StoreError(
+                    f"The connection to the database at {self.location} was lost while saving, so whether the save "
+                    "went through cannot be known until the database can be reached. Your edits are still here: "
+                    "save again when it is back (edits that were saved are recognised, not taken for conflicts)."
+                ) from failure
+            if not committed:
+                raise
         return SaveResult(versions)
+
+    def _committed(self, transaction: int) -> bool | None:
+        """Whether the server committed ``transaction``; None when it cannot be asked."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self._engine.connect() as conn:
+                status = conn.execute(text("SELECT txid_status(:t)"), {"t": transaction}).scalar()
+        except DBAPIError:
+            return None
+        return status == "committed"
 
     def restore(self, agency_ids: list[str]) -> Snapshot:
         """Undo the soft deletion of ``agency_ids``."""

@@ -41,6 +41,7 @@ from bsr_map.store.base import (
     StoreError,
     fingerprint,
 )
+from bsr_map.store.conflicts import already_agreed
 from bsr_map.store.gpkg_store import GeoPackageStore
 from bsr_map.util.atomic import SaveError, remove_leftovers
 from bsr_map.util.events import Event
@@ -324,17 +325,25 @@ class Workspace:
             try:
                 result = self.store.apply(changes) if changes else None
             except ConflictError as refused:
-                chosen = settle(refused.conflicts, self.source.name)
-                if chosen is None:
-                    return SaveOutcome(False, message="Nothing was saved; your edits are still here.")
                 for conflict in refused.conflicts:
                     settled[conflict.agency_id] = (conflict.theirs_version, conflict.theirs)
-                names += [c.agency_id for c in refused.conflicts]
+                real = [c for c in refused.conflicts if not already_agreed(c)]
+                if not real:
+                    continue
+                chosen = settle(real, self.source.name)
+                if chosen is None:
+                    return SaveOutcome(False, message="Nothing was saved; your edits are still here.")
+                names += [c.agency_id for c in real]
                 before = {i: self._current(i) for i in chosen}
                 self.push(Edit("Settle conflicts with others' changes", before, dict(chosen)))
                 continue
             except StoreError as exc:
                 raise WorkspaceError(str(exc)) from None
+            for agency_id, (version, _record) in settled.items():  # now based on the store's side
+                if version is None:
+                    self._versions.pop(agency_id, None)
+                else:
+                    self._versions[agency_id] = version
             if result is not None:
                 for agency_id, version in result.versions.items():
                     if version is None:
