@@ -82,12 +82,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.source}: {result.total_rows} agencies, no problems")
         return EXIT_OK
     assert output is not None  # import and export require -o
-    if not isinstance(source, str) and output.absolute().resolve() == Path(source).absolute().resolve():
-        print(
-            f"bsr-map: error: {output} is the file being read; write to another file, so nothing is lost",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     if result.problems and not (args.action == "import" and args.skip_bad_rows):
         _print_problems(result)
         hint = (

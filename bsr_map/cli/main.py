@@ -11,6 +11,7 @@ import sys
 
 from bsr_map.cli import directory as directory_commands
 from bsr_map.cli import export as export_commands
+from bsr_map.cli.output_checks import writes_over_input
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         argv = ["gui", *argv]  # "bsr-map", "bsr-map FILE" and "bsr-map --option" open the window
     args = parser.parse_args(argv)
+    if message := writes_over_input(args):
+        print(f"bsr-map {args.command}: error: {message}", file=sys.stderr)
+        return 2
     if args.command == "gui":
         from bsr_map.qt.app import run_gui  # the only place the core reaches into the Qt package
 

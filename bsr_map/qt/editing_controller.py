@@ -275,7 +275,7 @@ class EditingController(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
-            discard_recovery(name=self.workspace.recovery_name)
+            self.workspace.discard_recovery()
             return True
         return False
 

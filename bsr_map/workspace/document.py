@@ -555,6 +555,10 @@ class Workspace:
             self.source.location, entries, len(self.model.directory), self.recovery_name
         )
 
+    def discard_recovery(self) -> None:
+        """Remove this document's recovery copy: the person chose to close without saving."""
+        recovery_files.discard_recovery(name=self.recovery_name)
+
     def restore_recovery(
         self,
         recovery: recovery_files.Recovery,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from bsr_map.workspace.document import Workspace, WorkspaceError
 from bsr_map.workspace.edits import change_edit
@@ -58,3 +59,25 @@ def save_in_a_loop(location: str, agency_id: str, copy: str = "") -> None:
 
 if __name__ == "__main__":
     save_in_a_loop(*sys.argv[1:])
+
+
+def edit_and_wait(location: str, agency_id: str, value: str, then: str, ready, go) -> None:
+    """A window with one unsaved edit written aside (as its timer does); on ``go``: save, or close without saving.
+
+    Reports on the ``ready`` queue. The window that the test kills (``then`` is
+    "be killed") touches nothing shared after that report, so that its death
+    leaves no lock of the queue or event held.
+    """
+    workspace = Workspace()
+    workspace.open(location or None, take_over_lock=lambda _holder: True)
+    edit_field(workspace, agency_id, "description", value)
+    workspace.write_recovery()
+    ready.put(then)
+    if then == "be killed":
+        time.sleep(600)
+    go.wait()
+    if then == "save":
+        workspace.save()
+    else:  # closed, and told to drop the edit, as the window asks
+        workspace.discard_recovery()
+    workspace.close()
