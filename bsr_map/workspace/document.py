@@ -105,6 +105,8 @@ class Workspace:
         #: Who holds the lock when the directory was opened read-only because of it.
         self.lock_holder: LockInfo | None = None
         self.read_only = False
+        #: Rows of an imported file that were left out (opened with its valid rows only).
+        self.rows_left_out = 0
         self.opened = Event()
         self.state_changed = Event()
         self.saved = Event()
@@ -120,6 +122,22 @@ class Workspace:
     def is_dirty(self) -> bool:
         """True when there are unsaved changes."""
         return not self.history.is_clean
+
+    def describe(self) -> str:
+        """What is open, for a title: the file or URL, and whether it is a new directory or read-only.
+
+        An imported file is never written back, so it is named as what it is:
+        a new directory made from it, not yet saved anywhere.
+        """
+        if self.source is None or self.source.kind is Kind.BUNDLED:
+            return "Bundled directory"
+        name = self.source.name
+        if not self.source.is_store:
+            left_out = f", {self.rows_left_out} bad rows left out" if self.rows_left_out else ""
+            return f"New directory from {name}{left_out} (not saved)"
+        if self.read_only:
+            return f"{name} (read-only)"
+        return name
 
     @property
     def directory(self) -> gpd.GeoDataFrame:
@@ -173,7 +191,7 @@ class Workspace:
             content = self._read(source, store, accept_problems)
             if content is None:
                 return False
-            directory, versions = content
+            directory, versions, left_out = content
         except (StoreError, DirectoryError, DirectoryReadError) as exc:
             if store is not None:
                 store.close()
@@ -182,7 +200,7 @@ class Workspace:
             raise WorkspaceError(f"{source.location}: {exc.strerror or exc}") from None
         self._close_source()
         self.source, self.store, self._versions, self._original = source, store, versions, {}
-        self.read_only, self.lock_holder = False, None
+        self.read_only, self.lock_holder, self.rows_left_out = False, None, left_out
         if source.kind in (Kind.GEOPACKAGE, Kind.OFFLINE):
             self._take_lock(Path(source.location), take_over_lock)
         if source.path is not None:
@@ -197,15 +215,19 @@ class Workspace:
     @staticmethod
     def _read(
         source: Source, store: DirectoryStore | None, accept_problems: Callable[[ImportResult], bool] | None
-    ) -> tuple[gpd.GeoDataFrame, dict[str, str]] | None:
-        """The agencies at ``source`` and their versions (a database's; a file's are its content); None: declined."""
+    ) -> tuple[gpd.GeoDataFrame, dict[str, str], int] | None:
+        """The agencies at ``source``, their versions and the rows left out; None: declined.
+
+        Versions are a database's (a file's are its content); rows left out are
+        a file's bad rows, when the person accepted opening the valid ones.
+        """
         if source.kind is Kind.DATABASE and store is not None:
             snapshot = store.load()
-            return snapshot.directory, dict(snapshot.versions)
+            return snapshot.directory, dict(snapshot.versions), 0
         result = read_directory(Path(source.location))
         if result.problems and not (accept_problems is not None and accept_problems(result)):
             return None
-        return result.agencies, {}
+        return result.agencies, {}, len(result.bad_rows)
 
     def _take_lock(self, path: Path, take_over: Callable[[LockInfo], bool] | None) -> None:
         holder = acquire_lock(path)
@@ -390,7 +412,7 @@ class Workspace:
             raise WorkspaceError(str(exc)) from None
         self._close_source()
         self.source, self.store, self._versions, self._original = Source.of(path), store, {}, {}
-        self.read_only, self.lock_holder = False, None
+        self.read_only, self.lock_holder, self.rows_left_out = False, None, 0
         self._take_lock(path, None)
         self.history.set_clean()
         recovery_files.discard_recovery(name=self.recovery_name)
@@ -434,7 +456,7 @@ class Workspace:
             # the valid rows, as when it was opened (the person accepted its problems then)
             content = self._read(self.source, self.store, lambda _result: True)
             assert content is not None
-            directory, versions = content
+            directory, versions, self.rows_left_out = content
         except (StoreError, DirectoryError, DirectoryReadError) as exc:
             raise WorkspaceError(str(exc)) from None
         self._versions, self._original = versions, {}

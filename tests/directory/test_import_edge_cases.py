@@ -196,7 +196,7 @@ def test_importing_a_file_onto_itself_is_refused(write_csv):
     path = write_csv(HEADER + "x,A,network,FI,Helsinki,60.17,24.94,ict\n")
     before = path.read_bytes()
     result = bsr("directory", "import", path, "-o", path, "--skip-bad-rows")
-    assert result.returncode == 2 and "is the file being read" in result.stderr
+    assert result.returncode == 2 and "also the file the command reads" in result.stderr
     assert path.read_bytes() == before
 
 

@@ -242,3 +242,28 @@ def test_a_file_opened_twice_is_read_only_the_second_time_unless_taken_over(tmp_
     finally:
         holder.communicate("")
     assert stored(str(path))["phone"] != "+372 666 0000"
+
+
+def test_the_valid_rows_of_a_bad_file_open_as_a_new_directory_that_never_overwrites_the_file(tmp_path, open_workspace):
+    source = tmp_path / "agencies.csv"
+    setup = open_workspace(None)
+    setup.save_copy(source)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("EE", "XX", 1) if ",EE," in lines[3] else lines[3].replace(",", ",not-a-country,", 1)
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = source.read_bytes()
+    shown = []
+    workspace = open_workspace(source, accept_problems=lambda result: shown.append(result) or True)
+    assert shown and shown[0].problems  # the person was shown the problem and chose the valid rows
+    assert workspace.rows_left_out == 1 and len(workspace.directory) == len(lines) - 2
+    assert workspace.describe() == "New directory from agencies.csv, 1 bad rows left out (not saved)"
+    edit(workspace, workspace.directory["id"].iloc[0], phone="+372 666 0000")
+    with pytest.raises(NeedsLocation):  # Save asks where
+        workspace.save()
+    for target in (source, tmp_path / "." / "agencies.csv"):
+        with pytest.raises(WorkspaceError, match="agencies.csv"):
+            workspace.save_copy(target)
+    assert source.read_bytes() == before  # the file with all its rows is untouched
+    workspace.save_as(tmp_path / "agencies.gpkg")
+    assert workspace.describe() == "agencies.gpkg" and workspace.rows_left_out == 0
+    assert source.read_bytes() == before
