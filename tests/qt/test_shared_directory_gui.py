@@ -342,7 +342,7 @@ def test_a_password_in_the_address_is_never_shown_or_remembered(window, shared, 
 
 
 def test_a_server_that_goes_away_in_the_middle_of_a_save(window, shared, pg_server, warnings, monkeypatch):
-    """The connection drops after the changes were sent, before the commit: nothing half-written, edit kept."""
+    """The connection drops at the commit: nothing half-written, the truth said (not known yet), edit kept."""
     window.open_directory(shared)
     edit_in_window(window, AGENCY, phone="+372 111 2222")
     window.workspace.push(delete_edit([record_in_window(window, "ee-tehnopol")]))
@@ -354,7 +354,7 @@ def test_a_server_that_goes_away_in_the_middle_of_a_save(window, shared, pg_serv
         assert window.editing.save() is False
     finally:
         pg_server.start()
-    assert len(warnings) == 1 and "Nothing was saved" in warnings[0]
+    assert len(warnings) == 1 and "cannot be known" in warnings[0] and "Your edits are still here" in warnings[0]
     saved = stored(shared)
     assert saved[AGENCY]["phone"] != "+372 111 2222" and "ee-tehnopol" in saved  # neither change landed
     assert record_in_window(window, AGENCY)["phone"] == "+372 111 2222"
