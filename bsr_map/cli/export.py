@@ -12,6 +12,12 @@ from bsr_map.cli.filter_args import OptionError, add_filter_arguments
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+PRINT_HELP = (
+    "PDF only: write PDF/X-4 for offset printing (CMYK through the bundled FOGRA39 profile, "
+    "black text on the black plate, TrimBox and BleedBox); without it the PDF is sRGB, for screens and office printers"
+)
+
+
 def add_parser(sub) -> None:
     """Register ``export-map`` on an argparse subparsers object."""
     parser = sub.add_parser(
@@ -39,6 +45,7 @@ def add_parser(sub) -> None:
     )
     parser.add_argument("--no-inset", action="store_true", help="leave out the Iceland inset")
     parser.add_argument("--locator", action="store_true", help="add an overview locator map")
+    parser.add_argument("--print", dest="print_ready", action="store_true", help=PRINT_HELP)
 
 
 def add_directory_parsers(sub) -> None:
@@ -52,6 +59,7 @@ def add_directory_parsers(sub) -> None:
     add_filter_arguments(directory)
     directory.add_argument("--page", default="A4", choices=("A4", "Letter"), help="page size of the PDF")
     directory.add_argument("--title", default="Investment promotion agencies of the Baltic Sea Region")
+    directory.add_argument("--print", dest="print_ready", action="store_true", help=PRINT_HELP)
     brochure = sub.add_parser(
         "export-brochure",
         help="export the brochure pack (.pdf): cover, overview map, directory and a locator map per agency",
@@ -60,6 +68,7 @@ def add_directory_parsers(sub) -> None:
     add_filter_arguments(brochure)
     brochure.add_argument("--page", default="A4", choices=("A4", "Letter"))
     brochure.add_argument("--title", default="Investment promotion agencies of the Baltic Sea Region")
+    brochure.add_argument("--print", dest="print_ready", action="store_true", help=PRINT_HELP)
 
 
 def run_directory(args: argparse.Namespace) -> int:
@@ -74,6 +83,7 @@ def run_directory(args: argparse.Namespace) -> int:
     brochure = args.command == "export-brochure"
     try:
         check_output(args.output, (".pdf",) if brochure else DIRECTORY_FORMATS)
+        check_print(args)
         agencies, state, source, date = load_filtered(args, taxonomy)
     except OptionError as exc:
         print(f"bsr-map {args.command}: error: {exc}", file=sys.stderr)
@@ -97,6 +107,10 @@ def run_directory(args: argparse.Namespace) -> int:
             )
         else:
             export_directory(args.output, agencies, taxonomy, page=args.page, title=args.title, subtitle=subtitle)
+        if args.print_ready:
+            from bsr_map.export.print_pdf import convert_in_place
+
+            convert_in_place(args.output, title=args.title)
     except SaveError as exc:
         print(f"bsr-map {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -126,6 +140,12 @@ def _page(args):
         )
     except ValueError as exc:
         raise OptionError(str(exc)) from None
+
+
+def check_print(args: argparse.Namespace) -> None:
+    """Refuse ``--print`` for anything but a PDF."""
+    if getattr(args, "print_ready", False) and args.output.suffix.lower() != ".pdf":
+        raise OptionError(f"--print makes a print-ready PDF; {args.output.name} is not a .pdf")
 
 
 def check_output(path: Path, suffixes: tuple[str, ...]) -> None:
@@ -184,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy()
     try:
         check_output(args.output, (".png", ".svg", ".pdf"))
+        check_print(args)
         if not MIN_DPI <= args.dpi <= MAX_DPI:
             raise OptionError(f"--dpi must be between {MIN_DPI} and {MAX_DPI}, not {args.dpi}")
         if args.lang not in LABEL_LANGUAGES:
@@ -208,6 +229,10 @@ def run(args: argparse.Namespace) -> int:
         options.title = args.title
     try:
         export_map(args.output, agencies, load_basemap(), taxonomy, options)
+        if args.print_ready:
+            from bsr_map.export.print_pdf import boxes_of, convert_in_place
+
+            convert_in_place(args.output, title=options.title, boxes=boxes_of(page))
     except SaveError as exc:
         print(f"bsr-map export-map: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
