@@ -87,8 +87,10 @@ def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, floa
         grey = 0.2126 * r + 0.7152 * g + 0.0722 * b  # luminance of a near-neutral: its grey
         return (0.0, 0.0, 0.0, round(1.0 - grey, 4))
     pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in (r, g, b)))
-    c, m, y, k = ImageCms.applyTransform(pixel, _transform()).getpixel((0, 0))
-    return tuple(round(v / 255, 4) for v in (c, m, y, k))  # type: ignore[return-value]
+    converted = ImageCms.applyTransform(pixel, _transform())
+    assert converted is not None  # not converted in place
+    c, m, y, k = converted.tobytes()
+    return (round(c / 255, 4), round(m / 255, 4), round(y / 255, 4), round(k / 255, 4))
 
 
 def _numbers(operands) -> list[float]:
@@ -121,7 +123,7 @@ def _without_empty_text(instructions) -> list:
 def _converted_stream(instructions) -> list:
     """The content stream's instructions with every RGB and grey colour set in CMYK."""
     instructions = _without_empty_text(instructions)
-    out = []
+    out: list = []
     rgb_space = {"fill": False, "stroke": False}
     for operands, operator in instructions:
         name = str(operator)
@@ -150,6 +152,7 @@ def _convert_image(image: pikepdf.Stream) -> None:
         return  # masks (alpha, QR stencils) carry no colour
     pixels = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
     cmyk = ImageCms.applyTransform(pixels, _transform())
+    assert cmyk is not None  # not converted in place
     image.write(zlib.compress(cmyk.tobytes()), filter=pikepdf.Name.FlateDecode)
     for key in ("/DecodeParms", "/Decode"):
         if key in image:
@@ -205,11 +208,11 @@ def _output_intent(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
 
 
 def _describe(pdf: pikepdf.Pdf, title: str) -> None:
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     stamp = now.strftime("D:%Y%m%d%H%M%SZ")
     pdf.docinfo[pikepdf.Name.Title] = title
     pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = "PDF/X-4"
-    pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name.False_
+    pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name("/False")
     pdf.docinfo[pikepdf.Name.ModDate] = stamp
     if pikepdf.Name.CreationDate not in pdf.docinfo:
         pdf.docinfo[pikepdf.Name.CreationDate] = stamp
