@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 
 from bsr_map.util.paths import geodata_dir
@@ -20,6 +21,19 @@ LODS: dict[str, float] = {"full": 0.0, "250m": 250.0, "1km": 1000.0, "2500m": 25
 LOD_LAYERS = ("countries", "borders", "lakes", "admin1", "inset_countries", "inset_lakes")
 #: Layers that exist once.
 POINT_LAYERS = ("cities", "inset_cities", "seas")
+
+#: A city lying within this many kilometres times the square root of a bigger
+#: city's population in hundred thousands (Hamburg: 13 km) of a city of the same
+#: country at least :data:`DISTRICT_POPULATION_RATIO` times its size is taken to
+#: be a district of it (GeoNames feature class PPLX, such as Altona or Mokotów).
+DISTRICT_KM_PER_SQRT_100K = 3.5
+DISTRICT_POPULATION_RATIO = 2.5
+#: Towns of their own that the rule above would take for districts.
+NOT_DISTRICTS = frozenset(
+    {2878234, 2864118, 2675408, 2923544, 2857807}
+)  # Leverkusen, Neuss, Sollentuna, Fürth, Offenbach
+#: Districts the rule misses (East Helsinki: its point lies 9 km from Helsinki's).
+DISTRICTS = frozenset({12747032})
 
 
 def default_basemap_path() -> Path:
@@ -70,7 +84,8 @@ class Basemap:
         """Return layer ``name``, at ``lod`` for the per-LOD layers."""
         key = f"{name}_{lod}" if lod is not None else name
         if key not in self._layers:
-            self._layers[key] = pyogrio.read_dataframe(self.path, layer=key)
+            layer = pyogrio.read_dataframe(self.path, layer=key)
+            self._layers[key] = without_districts(layer) if key == "cities" else layer
         return self._layers[key]
 
     def derived(self, key: str, build):
@@ -88,6 +103,43 @@ class Basemap:
     def countries(self) -> gpd.GeoDataFrame:
         """The full-detail country polygons."""
         return self.layer("countries", "full")
+
+
+def district_mask(cities: gpd.GeoDataFrame) -> np.ndarray:
+    """Which of ``cities`` are districts of a bigger city rather than towns.
+
+    The bundled GeoNames extract has no feature codes, so districts (PPLX) are
+    recognised by where they lie: close to the centre of a much bigger city of
+    the same country. Capitals are never districts.
+
+    Parameters
+    ----------
+    cities : GeoDataFrame
+        The basemap's ``cities`` layer (projected metres; ``population``,
+        ``country``, ``capital`` and ``geonameid`` columns).
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    x, y = cities.geometry.x.to_numpy(), cities.geometry.y.to_numpy()
+    population = cities["population"].to_numpy(dtype=float)
+    country = cities["country"].to_numpy()
+    reach_m = DISTRICT_KM_PER_SQRT_100K * 1000.0 * np.sqrt(population / 1e5)
+    ids = cities["geonameid"].to_numpy()
+    district = np.zeros(len(cities), dtype=bool)
+    for i in range(len(cities)):
+        bigger = (population >= DISTRICT_POPULATION_RATIO * population[i]) & (country == country[i])
+        district[i] = bool((bigger & (np.hypot(x - x[i], y - y[i]) < reach_m)).any())
+    district &= ~cities["capital"].to_numpy(dtype=bool)
+    district &= ~np.isin(ids, list(NOT_DISTRICTS))
+    district |= np.isin(ids, list(DISTRICTS))
+    return district
+
+
+def without_districts(cities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``cities`` without the districts of bigger cities (see :func:`district_mask`)."""
+    return cities[~district_mask(cities)].reset_index(drop=True)
 
 
 def load_basemap(path: str | Path | None = None) -> Basemap:

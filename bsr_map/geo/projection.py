@@ -78,3 +78,38 @@ def ground_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> flo
 
     _, _, dist = Geod(ellps="GRS80").inv(lon1, lat1, lon2, lat2)
     return float(np.abs(dist))
+
+
+def north_angle_deg(x: float, y: float, crs: str = MAP_CRS) -> float:
+    """Angle of true north at ``(x, y)``, in degrees anticlockwise from the map's up.
+
+    Meridians converge towards the pole, so the angle differs across the map
+    (in EPSG:3035, about 19° between Copenhagen's and Helsinki's); a north
+    arrow is true only for the point where it is measured.
+
+    Parameters
+    ----------
+    x, y : float
+        A point in ``crs``.
+    crs : str
+        The map's CRS.
+
+    Returns
+    -------
+    float
+    """
+    lon, lat = to_lonlat(x, y, crs)
+    nx, ny = from_lonlat(lon, min(lat + 0.05, 89.9), crs)
+    return float(np.degrees(np.arctan2(-(nx - x), ny - y)))
+
+
+def ground_metres_per_map_metre(x: float, y: float, step: float = 10_000.0) -> float:
+    """Ground distance per projected metre along the map's x axis at ``(x, y)`` (EPSG:3035).
+
+    The equal-area projection stretches east–west and shrinks north–south
+    slightly away from its centre (10° E, 52° N); a bar is drawn along x, so
+    its scale is measured along x, with the geodesic on the GRS80 ellipsoid.
+    """
+    lon1, lat1 = to_lonlat(x - step / 2, y)
+    lon2, lat2 = to_lonlat(x + step / 2, y)
+    return ground_distance_m(lon1, lat1, lon2, lat2) / step

@@ -1,8 +1,11 @@
 """Labels of the basemap: countries, seas and cities, in priority order.
 
-The order decides who gives way when labels would collide: the region's
-capitals first, then the member and partner countries' names, the seas, the
-region's other cities by population, and last the neighbours shown for context.
+The order decides who gives way when labels would collide. The region's ten
+countries and their capitals are major labels: they are placed first, before
+the agencies, and tried at many positions so that they show whenever they are
+in view. The minor labels follow: the seas, the region's other cities by
+population, and last the neighbours shown for context. A map page places the
+agencies' names between the two (see :func:`draw_basemap_labels`'s ``tiers``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 
-from bsr_map.render.labels import LabelPlacer, text_size
+from bsr_map.render.labels import LabelPlacer, ring_positions, text_size
 from bsr_map.render.point_symbols import add_points
 from bsr_map.render.style import MapStyle
 
@@ -44,8 +47,17 @@ COUNTRY_LABEL_POSITIONS = [
     (14.0, -4.0, "center", "center"),
     (0.0, -16.0, "center", "center"),
 ]
-#: Half the size of a city dot, in display pixels, kept free of labels.
-DOT_RADIUS_PX = 2.5
+#: A region capital's name is tried this far (points) from its dot, past agency markers around it.
+CAPITAL_LABEL_DISTANCES = (4.0, 8.0, 12.0, 17.0, 23.0, 30.0)
+#: A region country's name is tried at these offsets (points) from its label point, nearest first.
+MAJOR_COUNTRY_OFFSETS = sorted(
+    ((dx, dy) for dx in (0, -12, 12, -24, 24, -36, 36, -50, 50) for dy in (0, -8, 8, -16, 16, -26, 26, -38, 38)),
+    key=lambda d: d[0] ** 2 + (1.6 * d[1]) ** 2,
+)
+#: Half the size of a city dot, in points (times the style's scale), kept free of labels.
+DOT_RADIUS_PT = 1.8
+#: The city population threshold is set for a screen of 100 dpi at style scale 1.
+REFERENCE_DPI = 100.0
 
 
 @dataclass
@@ -58,6 +70,7 @@ class _Label:
     positions: list
     dot: str | None = None  # "capital", "city" or None
     bounds: tuple | None = None  # a country's extent, to drop names too big for it
+    major: bool = False  # one of the ten countries or their capitals
 
 
 def label_name(row, lang: str) -> str:
@@ -109,14 +122,19 @@ def add_halo(text, style: MapStyle, width: float = 2.4) -> None:
         zorder=text.get_zorder() - 0.01,
         annotation_clip=False,
         path_effects=[patheffects.Stroke(linewidth=width, foreground=style.halo)],
+        parse_math=False,
+        gid="halo",
     )
     under.set_clip_on(text.get_clip_on())
 
 
 def capital_markers(ax: Axes, xs, ys, style: MapStyle) -> None:
     """A ringed dot, the atlas symbol for a capital."""
-    add_points(ax, xs, ys, size=26, facecolors=style.halo, edgecolors=style.city_dot, linewidths=1.2, zorder=7.5)
-    add_points(ax, xs, ys, size=5, facecolors=style.city_dot, zorder=7.6)
+    k = style.size_scale**2
+    add_points(
+        ax, xs, ys, size=26 * k, facecolors=style.halo, edgecolors=style.city_dot, linewidths=style.pt(1.2), zorder=7.5
+    )
+    add_points(ax, xs, ys, size=5 * k, facecolors=style.city_dot, zorder=7.6)
 
 
 def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
@@ -127,15 +145,18 @@ def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
         .to_dict("records")
     ):
         context = row["role"] == "context"
-        size = style.country_font_size + max(0, 4 - int(row["labelrank"])) * 0.8 - (1.0 if context else 0.0)
+        size = style.country_font_size + style.pt(max(0, 4 - int(row["labelrank"])) * 0.8 - (1.0 if context else 0.0))
         props = {
             "fontsize": size,
             "color": style.context_label if context else style.country_label,
             "fontweight": "normal" if context else "bold",
             "zorder": 7,
-            "halo": 2.0,
+            "halo": style.pt(2.0),
         }
         rank = (4 if context else 1, int(row["labelrank"]), row["iso_a2"])
+        positions = COUNTRY_LABEL_POSITIONS
+        if not context:
+            positions = [(style.pt(dx), style.pt(dy), "center", "center") for dx, dy in MAJOR_COUNTRY_OFFSETS]
         labels.append(
             _Label(
                 rank,
@@ -143,8 +164,9 @@ def _country_labels(countries, style: MapStyle, lang: str) -> list[_Label]:
                 row["label_y"],
                 spaced_caps(label_name(row, lang)),
                 props,
-                COUNTRY_LABEL_POSITIONS,
+                positions if not context else [(style.pt(a), style.pt(b), h, v) for a, b, h, v in positions],
                 bounds=row["bounds"],
+                major=not context,
             )
         )
     return labels
@@ -169,7 +191,7 @@ def _sea_labels(basemap, style: MapStyle, lang: str) -> list[_Label]:
                 row.geometry.y,
                 two_lines(name) if len(name) > 14 else name,
                 props,
-                [(0.0, 0.0, "center", "center")],
+                [(0.0, 0.0, "center", "center"), *ring_positions([style.pt(6)], directions=4)[2:]],
             )
         )
     return labels
@@ -198,8 +220,13 @@ def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view
             "color": style.city_label,
             "fontweight": "bold" if capital[i] else "normal",
             "zorder": 8,
-            "halo": 2.4,
+            "halo": style.pt(2.4),
         }
+        major = bool(capital[i] and in_region[i])
+        if major:
+            positions = ring_positions([style.pt(d) for d in CAPITAL_LABEL_DISTANCES])
+        else:
+            positions = [(style.pt(a), style.pt(b), h, v) for a, b, h, v in CITY_LABEL_POSITIONS]
         labels.append(
             _Label(
                 (group, -int(population[i])),
@@ -207,15 +234,25 @@ def _city_labels(basemap, style: MapStyle, mpp: float, region: set[str], in_view
                 ys[i],
                 cities["name"].iat[i],
                 props,
-                CITY_LABEL_POSITIONS,
+                positions,
                 "capital" if capital[i] else "city",
+                major=major,
             )
         )
     return labels
 
 
 def draw_basemap_labels(
-    ax: Axes, basemap, lod: str, style: MapStyle, lang: str, mpp: float, placer: LabelPlacer, artists
+    ax: Axes,
+    basemap,
+    lod: str,
+    style: MapStyle,
+    lang: str,
+    mpp: float,
+    placer: LabelPlacer,
+    artists,
+    *,
+    tiers: tuple[str, ...] = ("major", "minor"),
 ) -> None:
     """Place the basemap's labels on ``ax`` without overlaps, in priority order.
 
@@ -230,11 +267,15 @@ def draw_basemap_labels(
     lang : str
         Label language.
     mpp : float
-        Metres per device pixel, which decides how many cities are shown.
+        Metres per device pixel, which (with the figure's dpi and the style's
+        scale) decides how many cities are offered.
     placer : LabelPlacer
-        Holds what is already placed (the inset, markers).
+        Holds what is already placed (the inset, markers, furniture).
     artists : MapArtists
         Receives the placed labels and the names of those that did not fit.
+    tiers : tuple of str
+        ``"major"`` (the region's countries and capitals), ``"minor"`` (the
+        rest), or both.
     """
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
@@ -249,16 +290,22 @@ def draw_basemap_labels(
         f"labels_{lod}_{lang}_{hash(style)}",
         lambda: _country_labels(countries, style, lang) + _sea_labels(basemap, style, lang),
     )
-    candidates = list(fixed)
-    candidates += _city_labels(basemap, style, mpp, region, in_view)
-    candidates.sort(key=lambda label: label.rank)
+    # Cities are offered by population per ground distance of a point of type, whatever the dpi.
+    dpi = ax.figure.dpi
+    candidates = list(fixed) + _city_labels(
+        basemap, style, mpp * dpi / REFERENCE_DPI / style.size_scale, region, in_view
+    )
+    candidates = [c for c in candidates if ("major" if c.major else "minor") in tiers]
+    candidates.sort(key=lambda label: (not label.major, label.rank))
     to_display = ax.transData.transform
+    dot_r = style.pt(DOT_RADIUS_PT) * dpi / 72.0
     dots: dict[str, tuple[list, list]] = {"capital": ([], []), "city": ([], [])}
     for label in candidates:
         if not in_view(label.x, label.y):
             continue
         dx, dy = to_display((label.x, label.y))
-        dot_box = (dx - DOT_RADIUS_PX, dy - DOT_RADIUS_PX, dx + DOT_RADIUS_PX, dy + DOT_RADIUS_PX)
+        r = dot_r * (1.9 if label.dot == "capital" else 1.0)
+        dot_box = (dx - r, dy - r, dx + r, dy + r)
         if label.dot and not placer.fits(dot_box):
             artists.hidden_labels.append(label.text)
             continue
@@ -271,24 +318,37 @@ def draw_basemap_labels(
             textcoords="offset points",
             fontfamily=style.font_family,
             annotation_clip=False,
+            parse_math=False,
+            gid="label",
             **props,
         )
-        if label.bounds is not None:
-            # A country too small for its name at this zoom keeps no label.
+        if label.bounds is not None and not label.major:
+            # A neighbour too small for its name at this zoom keeps no label.
             x0, y0, x1, y1 = label.bounds
             (px0, _), (px1, _) = to_display([(x0, y0), (x1, y1)])
             if text_size(text, placer.renderer)[0] > 1.6 * (px1 - px0):
                 text.remove()
                 continue
+        if label.dot:
+            placer.reserve(*dot_box)  # the label must not cover its own dot
         if placer.place(text, label.positions):
             if halo_width:
                 add_halo(text, style, halo_width)
             artists.labels.append(text)
             if label.dot:
-                placer.reserve(*dot_box)
                 dots[label.dot][0].append(label.x)
                 dots[label.dot][1].append(label.y)
         else:
+            if label.dot:
+                placer.unreserve_last_symbol()
             artists.hidden_labels.append(label.text)
-    add_points(ax, *dots["city"], size=7, facecolors=style.city_dot, edgecolors=style.halo, linewidths=0.5, zorder=7.5)
+    add_points(
+        ax,
+        *dots["city"],
+        size=7 * style.size_scale**2,
+        facecolors=style.city_dot,
+        edgecolors=style.halo,
+        linewidths=style.pt(0.5),
+        zorder=7.5,
+    )
     capital_markers(ax, *dots["capital"], style)

@@ -6,6 +6,7 @@ draws, and exports save it. It never uses pyplot.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,12 +17,20 @@ from matplotlib.text import Text
 
 from bsr_map.geo.basemap import Basemap, lod_for_resolution
 from bsr_map.geo.mapview import MapView, home_view
-from bsr_map.geo.projection import INSET_FRAME
+from bsr_map.geo.projection import INSET_CRS, INSET_FRAME, MAP_CRS, from_lonlat, to_lonlat
 from bsr_map.render.agg_canvas import MapCanvasAgg, canvas_renderer
-from bsr_map.render.basemap_labels import add_halo, capital_markers, draw_basemap_labels, label_name, spaced_caps
+from bsr_map.render.basemap_labels import (
+    CAPITAL_LABEL_DISTANCES,
+    add_halo,
+    capital_markers,
+    draw_basemap_labels,
+    label_name,
+    spaced_caps,
+)
 from bsr_map.render.geometry_paths import line_path, polygon_paths
-from bsr_map.render.labels import LabelPlacer
+from bsr_map.render.labels import LabelPlacer, ring_positions
 from bsr_map.render.languages import LABEL_LANGUAGES  # also imported from here by the command line
+from bsr_map.render.marker_layout import marker_area, marker_footprints
 from bsr_map.render.style import DEFAULT_STYLE, MapStyle, register_fonts
 
 #: Height of the Iceland inset as a share of the map's height.
@@ -39,6 +48,9 @@ class MapArtists:
     hidden_labels: list[str] = field(default_factory=list)
     placer: LabelPlacer | None = None  # what is taken, for layers labelled on top
     frame: MapFrame | None = None  # the axes, to draw the next view into
+    inset_placer: LabelPlacer | None = None  # what is taken in the inset
+    #: Labels not placed yet (``minor_labels=False``): :func:`draw_minor_labels` places them.
+    pending: dict = field(default_factory=dict)
 
 
 def draw_map(
@@ -51,6 +63,8 @@ def draw_map(
     inset: bool = True,
     labels: bool = True,
     keep_clear: np.ndarray | None = None,
+    reserved: Sequence[tuple[float, float, float, float]] = (),
+    minor_labels: bool = True,
 ) -> MapArtists:
     """Draw the basemap onto ``target``.
 
@@ -67,7 +81,8 @@ def draw_map(
         ``height`` give the aspect; the level of detail follows the axes' real
         size in device pixels.
     style : MapStyle
-        Colours, line weights and fonts.
+        Colours, line weights and fonts; ``style.scaled(f)`` draws every text,
+        line and symbol ``f`` times larger (a touch screen, a poster).
     lang : str
         Label language, one of :data:`~bsr_map.render.languages.LABEL_LANGUAGES`.
     inset : bool
@@ -75,8 +90,18 @@ def draw_map(
     labels : bool
         Draw country, sea and city labels.
     keep_clear : ndarray of shape (n, 2), optional
-        Map points (EPSG:3035) that labels must not cover, such as agency
-        markers drawn on top later. Ignored beyond 2,000 points.
+        Map points (EPSG:3035) of agency markers drawn on top later: labels
+        keep clear of the markers as :func:`~bsr_map.render.agency_layer.draw_agencies`
+        will draw them (spread apart where they share a place, Icelandic ones
+        in the inset). Ignored beyond 2,000 points.
+    reserved : sequence of (x0, y0, x1, y1)
+        Display boxes labels must not cover: furniture drawn over the map
+        (a legend, a scale bar), in display pixels.
+    minor_labels : bool
+        Also place the minor labels (seas, other towns, the neighbours). A
+        page leaves them for after the agencies' names, with
+        :func:`draw_minor_labels`; the region's countries and capitals always
+        come first.
 
     Returns
     -------
@@ -94,17 +119,74 @@ def draw_map(
     draw_land(ax, basemap, lod, style)
     renderer = canvas_renderer(ax.figure)
     box = ax.get_window_extent(renderer)
-    placer = LabelPlacer(renderer, limits=(box.x0, box.y0, box.x1, box.y1))
-    if keep_clear is not None and 0 < len(keep_clear) <= 2000:
-        radius = 7.0 * ax.figure.dpi / 72.0
-        for px, py in ax.transData.transform(np.asarray(keep_clear, dtype=float)):
-            placer.reserve(px - radius, py - radius, px + radius, py + radius, text_only=True)
-    artists = MapArtists(ax=ax, inset_ax=frame.inset_ax, lod=lod, placer=placer, frame=frame)
+    placer = LabelPlacer(renderer, limits=(box.x0, box.y0, box.x1, box.y1), padding=_padding(ax, style))
+    placer.reserve_boxes(reserved)
+    inset_placer = None
     if frame.inset_ax is not None:
-        _draw_inset(frame.inset_ax, basemap, style, lang, placer if labels else None)
+        inset_box = frame.inset_ax.get_window_extent(renderer)
+        placer.reserve(inset_box.x0, inset_box.y0, inset_box.x1, inset_box.y1)
+        inset_placer = LabelPlacer(
+            renderer, limits=(inset_box.x0, inset_box.y0, inset_box.x1, inset_box.y1), padding=placer.padding
+        )
+        placer.inset = inset_placer
+    if keep_clear is not None and 0 < len(keep_clear) <= 2000:
+        _keep_clear(ax, frame.inset_ax, np.asarray(keep_clear, dtype=float), style, placer, inset_placer)
+    artists = MapArtists(ax=ax, inset_ax=frame.inset_ax, lod=lod, placer=placer, frame=frame, inset_placer=inset_placer)
+    if frame.inset_ax is not None:
+        _draw_inset(frame.inset_ax, basemap, style, lang, inset_placer if labels else None)
     if labels:
-        draw_basemap_labels(ax, basemap, lod, style, lang, frame.metres_per_pixel, placer, artists)
+        tiers = ("major", "minor") if minor_labels else ("major",)
+        draw_basemap_labels(ax, basemap, lod, style, lang, frame.metres_per_pixel, placer, artists, tiers=tiers)
+        if not minor_labels:
+            artists.pending = {"basemap": basemap, "style": style, "lang": lang, "mpp": frame.metres_per_pixel}
     return artists
+
+
+def draw_minor_labels(artists: MapArtists, placer: LabelPlacer | None = None) -> None:
+    """Place the labels :func:`draw_map` left out with ``minor_labels=False``.
+
+    Parameters
+    ----------
+    artists : MapArtists
+        What :func:`draw_map` returned; receives the labels placed.
+    placer : LabelPlacer, optional
+        What is taken by now (the agencies' markers and names); the basemap's own placer by default.
+    """
+    if not artists.pending:
+        return
+    pending, artists.pending = artists.pending, {}
+    draw_basemap_labels(
+        artists.ax,
+        pending["basemap"],
+        artists.lod,
+        pending["style"],
+        pending["lang"],
+        pending["mpp"],
+        placer or artists.placer,  # type: ignore[arg-type]  # draw_map always makes one
+        artists,
+        tiers=("minor",),
+    )
+
+
+def _padding(ax: Axes, style: MapStyle) -> float:
+    """The gap kept around labels: 2 px on a 100-dpi screen, the same share of a point elsewhere."""
+    return 1.44 * style.size_scale * ax.figure.dpi / 72.0
+
+
+def _keep_clear(ax: Axes, inset_ax: Axes | None, points, style: MapStyle, placer, inset_placer) -> None:
+    """Reserve, for text only, the boxes agency markers at ``points`` will cover (map and inset)."""
+    area = marker_area(len(points), style)
+    dpi = ax.figure.dpi
+    placer.reserve_boxes(marker_footprints(ax.transData.transform(points), area, dpi), text_only=True)
+    if inset_ax is None or inset_placer is None:
+        return
+    lon, lat = to_lonlat(points[:, 0], points[:, 1], MAP_CRS)
+    ix, iy = from_lonlat(lon, lat, INSET_CRS)
+    xmin, ymin, xmax, ymax = INSET_FRAME
+    inside = (np.asarray(ix) >= xmin) & (np.asarray(ix) <= xmax) & (np.asarray(iy) >= ymin) & (np.asarray(iy) <= ymax)
+    if inside.any():
+        xy = inset_ax.transData.transform(np.column_stack([np.asarray(ix)[inside], np.asarray(iy)[inside]]))
+        inset_placer.reserve_boxes(marker_footprints(xy, area, dpi), text_only=True)
 
 
 @dataclass
@@ -276,7 +358,7 @@ def _add_inset_axes(ax: Axes, style: MapStyle, px_w: float, px_h: float, transpa
     for spine in inset_ax.spines.values():
         spine.set_visible(not transparent)
         spine.set_edgecolor(style.frame)
-        spine.set_linewidth(0.8)
+        spine.set_linewidth(style.pt(0.8))
     inset_ax.set_xlim(xmin, xmax)
     inset_ax.set_ylim(ymin, ymax)
     inset_ax.set_autoscale_on(False)
@@ -288,35 +370,49 @@ def _draw_inset(inset_ax: Axes, basemap: Basemap, style: MapStyle, lang: str, pl
     width_px = inset_ax.get_window_extent().width
     lod = lod_for_resolution((xmax - xmin) / max(width_px, 1.0))
     draw_land(inset_ax, basemap, lod, style, prefix="inset_")
-    if placer is not None:
-        bbox = inset_ax.get_window_extent(placer.renderer)
-        placer.reserve(bbox.x0, bbox.y0, bbox.x1, bbox.y1)
-        country = basemap.layer("inset_countries", lod).iloc[0]
-        inset_ax.text(
-            0.5,
-            0.06,
-            spaced_caps(label_name(country, lang)),
-            transform=inset_ax.transAxes,
-            ha="center",
-            va="bottom",
-            fontsize=style.country_font_size - 1,
+    if placer is None:
+        return
+    country = basemap.layer("inset_countries", lod).iloc[0]
+    name = inset_ax.text(
+        0.5,
+        0.06,
+        spaced_caps(label_name(country, lang)),
+        transform=inset_ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=style.country_font_size - style.pt(1),
+        fontweight="bold",
+        fontfamily=style.font_family,
+        color=style.country_label,
+        zorder=7,
+        parse_math=False,
+        gid="label",
+    )
+    if not placer.place(name, keep=True):
+        box = name.get_window_extent(placer.renderer)
+        placer.reserve(box.x0, box.y0, box.x1, box.y1)  # the country's name stays; the capital's gives way
+    positions = ring_positions([style.pt(d) for d in CAPITAL_LABEL_DISTANCES])
+    for _, city in basemap.layer("inset_cities").iterrows():
+        x, y = city.geometry.x, city.geometry.y
+        px, py = inset_ax.transData.transform((x, y))
+        r = style.pt(3.4) * inset_ax.figure.dpi / 72.0
+        placer.reserve(px - r, py - r, px + r, py + r)
+        label = inset_ax.annotate(
+            city["name"],
+            (x, y),
+            xytext=positions[0][:2],
+            textcoords="offset points",
+            fontsize=style.capital_font_size,
             fontweight="bold",
             fontfamily=style.font_family,
-            color=style.country_label,
-            zorder=7,
+            color=style.city_label,
+            zorder=8,
+            annotation_clip=False,
+            parse_math=False,
+            gid="label",
         )
-        for _, city in basemap.layer("inset_cities").iterrows():
-            capital_markers(inset_ax, [city.geometry.x], [city.geometry.y], style)
-            name = inset_ax.annotate(
-                city["name"],
-                (city.geometry.x, city.geometry.y),
-                xytext=(5, -2),
-                textcoords="offset points",
-                fontsize=style.capital_font_size,
-                fontweight="bold",
-                fontfamily=style.font_family,
-                color=style.city_label,
-                va="top",
-                zorder=8,
-            )
-            add_halo(name, style)
+        if placer.place(label, positions):
+            capital_markers(inset_ax, [x], [y], style)
+            add_halo(label, style, style.pt(2.4))
+        else:
+            placer.unreserve_last_symbol()

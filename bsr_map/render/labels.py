@@ -57,6 +57,8 @@ class LabelPlacer:
     _boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     _text_only: list[tuple[float, float, float, float]] = field(default_factory=list)
     _arrays: dict = field(default_factory=dict, repr=False)  # numpy copies of the lists, rebuilt when they grow
+    #: The placer of the Iceland inset on the same map, carried along by copies.
+    inset: LabelPlacer | None = None
 
     def reserve(self, x0: float, y0: float, x1: float, y1: float, *, text_only: bool = False) -> None:
         """Mark a display-space box as taken (for example a marker).
@@ -66,13 +68,24 @@ class LabelPlacer:
         """
         (self._text_only if text_only else self._boxes).append((x0, y0, x1, y1))
 
+    def unreserve_last_symbol(self) -> None:
+        """Give back the box most recently reserved with :meth:`reserve` (not text-only)."""
+        self._boxes.pop()
+
+    def reserve_boxes(self, boxes, *, text_only: bool = False) -> None:
+        """Mark many display-space boxes ``(x0, y0, x1, y1)`` as taken at once (see :meth:`reserve`)."""
+        (self._text_only if text_only else self._boxes).extend(
+            (float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in boxes
+        )
+
     def copy_for(self, renderer: RendererBase) -> LabelPlacer:
         """A placer for another figure of the same pixel size, with the same labels and symbols taken.
 
         Text-only boxes are left behind: they keep the basemap's names off the
         agency markers, and must not keep the agencies' own names away.
         """
-        return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes))
+        inset = self.inset.copy_for(renderer) if self.inset is not None else None
+        return LabelPlacer(renderer, self.padding, self.limits, list(self._boxes), inset=inset)
 
     def without_text_only(self) -> LabelPlacer:
         """The same placer, for the same figure, without its text-only boxes."""
@@ -153,6 +166,22 @@ class LabelPlacer:
         if not keep:
             text.remove()
         return False
+
+
+def ring_positions(distances_pt: Sequence[float], *, directions: int = 8) -> list[Candidate]:
+    """Candidate positions around a point: right, left, above, below, then the diagonals, at each distance.
+
+    The alignment makes the label's nearest edge face the point, so each
+    distance is the gap between the point and the label.
+    """
+    order = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)][:directions]
+    ha = {1: "left", 0: "center", -1: "right"}
+    va = {1: "bottom", 0: "center", -1: "top"}
+    out: list[Candidate] = []
+    for d in distances_pt:
+        for sx, sy in order:
+            out.append((sx * d, sy * d, ha[sx], va[sy]))
+    return out
 
 
 def _move(text: Text, candidate: Candidate) -> None:

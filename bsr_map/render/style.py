@@ -1,14 +1,18 @@
 """The cartographic style: colours, line weights and fonts of the map.
 
-Colours follow atlas conventions: pale blue water, warm cream for the region's
-member and partner states, muted grey for the neighbours shown for context.
-Sizes are in points so a map keeps its proportions on screen and on paper.
+Colours follow atlas conventions: pale blue water, warm sand for the region's
+member states, pale green for its partners, muted grey for the neighbours shown
+for context; every two of them differ by a CIEDE2000 of at least 10
+(:mod:`bsr_map.render.colour_difference`), so a reader tells them apart.
+Sizes are in points so a map keeps its proportions on screen and on paper;
+:meth:`MapStyle.scaled` enlarges text, lines and symbols together for a bigger
+page or a screen seen from further away.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cache
 
 from matplotlib import font_manager
@@ -48,9 +52,9 @@ class MapStyle:
     """Colours (hex strings), line widths (points) and font sizes (points)."""
 
     sea: str = "#C6DCEA"
-    member_land: str = "#F7F0DC"
-    partner_land: str = "#F1ECD7"
-    context_land: str = "#E3E1DC"
+    member_land: str = "#F4E4B0"
+    partner_land: str = "#DCEFD2"
+    context_land: str = "#DAD8D3"
     coast: str = "#6E93AC"
     coast_width: float = 0.45
     lake_edge_width: float = 0.3
@@ -73,6 +77,39 @@ class MapStyle:
     sea_font_size: float = 8.5
     city_font_size: float = 7.0
     capital_font_size: float = 7.8
+    #: How much every size in points (text, lines, symbols, offsets) is enlarged; see :meth:`scaled`.
+    size_scale: float = 1.0
+
+    def pt(self, points: float) -> float:
+        """A size given in points at scale 1, at this style's scale."""
+        return points * self.size_scale
+
+    def scaled(self, factor: float) -> MapStyle:
+        """The same style with text, lines and symbols ``factor`` times larger.
+
+        Parameters
+        ----------
+        factor : float
+            1.5 for a touch screen seen from arm's length, the page's size
+            relative to A4 for print.
+
+        Returns
+        -------
+        MapStyle
+
+        Examples
+        --------
+        >>> DEFAULT_STYLE.scaled(2.0).country_font_size
+        19.0
+        """
+        if factor <= 0:
+            raise ValueError("a style's scale factor must be positive")
+        sizes = {
+            f.name: getattr(self, f.name) * factor
+            for f in fields(self)
+            if f.name.endswith(("_width", "_font_size")) or f.name == "size_scale"
+        }
+        return replace(self, **sizes)
 
     def land_colour(self, role: str) -> str:
         """Fill colour of a country with ``role`` member, partner or context."""
