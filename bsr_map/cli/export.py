@@ -224,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         directory_source=source,
         directory_date=date,
         subtitle=args.subtitle if args.subtitle is not None else describe_filters(state, taxonomy, len(agencies)),
+        sectors=tuple(sorted(state.sectors)),  # a sector filter colours the markers by those sectors
     )
     if args.title is not None:
         options.title = args.title

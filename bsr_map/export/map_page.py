@@ -253,7 +253,9 @@ def _compose(agencies, basemap, taxonomy, options: MapPageOptions, style: MapSty
     if "facing" in boxes and layouts[0].overflow:
         facing_ax = fig.add_axes(_mm_box(page, *boxes["facing"]))
         facing_ax.set_axis_off()
-        layouts.append(draw_key(facing_ax, layouts[0].overflow, style, heading="Agencies shown by number (continued)"))
+        continued = len(layouts[0].overflow) < len(key)
+        heading = "Agencies shown by number (continued)" if continued else "Agencies shown by number"
+        layouts.append(draw_key(facing_ax, layouts[0].overflow, style, heading=heading))
     _title(fig, page, boxes["title"], options, style)
     fig.text(
         *_mm_box(page, *boxes["credits"])[:2],

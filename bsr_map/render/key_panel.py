@@ -129,7 +129,9 @@ def draw_key(
         # Each line is its own text; rows are as tall as a line's box, so no two boxes touch.
         line = max(size * LINE_SPACING * px, _line_height(ax, font, renderer) + 1.0)
         head = (size + style.pt(1)) * 1.6 * px if heading and entries else 0.0
-        rows = max(1, int((height - head) // line))
+        rows = int((height - head) // line)
+        if rows < 1:
+            continue  # not one line fits here (a locator took the room): all go to the next panel
         number_w = _width("000", font, renderer) + size * 0.6 * px
         most = max(1, int(panel.width // (style.pt(MIN_COLUMN_PT) * px)))
         for columns in range(1, most + 1):
@@ -145,7 +147,8 @@ def draw_key(
                 best = layout
         if best is not None and best[10] == len(entries):
             break
-    assert best is not None
+    if best is None:
+        return KeyLayout(font_pt=style.pt(KEY_MIN_PT), columns=0, overflow=list(entries))
     size, font, line, head, rows, columns, col_w, gap, number_w, wrapped, placed, slots = best
     out = KeyLayout(font_pt=size, columns=columns, overflow=list(entries[placed:]))
     y_top = top * panel.height

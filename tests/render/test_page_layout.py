@@ -206,11 +206,6 @@ def test_map_legend_classes_differ_by_ciede2000_of_ten(taxonomy):
     assert min(pairs)[0] >= 10.0, min(pairs)
 
 
-@pytest.mark.xfail(
-    reason="resources/taxonomy.json: Advanced manufacturing #6C5B7B vs Business & financial services #4B4E6D "
-    "differ by CIEDE2000 9.6; the taxonomy's owner must change one",
-    strict=True,
-)
 def test_sector_colours_differ_by_ciede2000_of_ten(taxonomy):
     _, sectors = _legend_classes(taxonomy)
     worst = min((colour_difference(sectors[a], sectors[b]), a, b) for a, b in itertools.combinations(sectors, 2))
