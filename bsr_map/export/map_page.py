@@ -29,7 +29,7 @@ from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export.credits import map_attribution
 from bsr_map.export.page import BLEED_MM, MM_PER_INCH, PageSpec
 from bsr_map.geo.basemap import Basemap
-from bsr_map.geo.mapview import MapView, agencies_extent, fit_view, home_view
+from bsr_map.geo.mapview import MapView, agencies_extent, fit_view, home_view, limit_view
 from bsr_map.geo.projection import INSET_COUNTRY, REGION_EXTENT
 from bsr_map.render.agency_layer import AgencyArtists, base_legend_entries, draw_agencies, legend_entries
 from bsr_map.render.agg_canvas import MapCanvasAgg
@@ -136,12 +136,13 @@ def _layout(page: PageSpec, has_subtitle: bool, scale: float, facing: float = 0.
 
 
 def _view_for(options: MapPageOptions, agencies: gpd.GeoDataFrame, width_px: float, height_px: float) -> MapView:
+    # A view fitted to a page of another shape than the window's may reach past the basemap: keep it inside.
     if options.extent == "view" and options.view_extent is not None:
-        return fit_view(options.view_extent, width_px, height_px, margin=0.0, min_span=0.0)
+        return limit_view(fit_view(options.view_extent, width_px, height_px, margin=0.0, min_span=0.0))
     if options.extent == "fit":
         extent = agencies_extent(agencies)
         if extent is not None:
-            return fit_view(extent, width_px, height_px)
+            return limit_view(fit_view(extent, width_px, height_px))
     if options.extent not in ("region", "fit", "view"):
         raise ValueError(f"extent must be region, fit or view, not {options.extent!r}")
     return home_view(width_px, height_px, REGION_EXTENT)

@@ -2,6 +2,11 @@
 
 A :class:`MapView` is immutable: panning and zooming return a new view. It is
 pure arithmetic so the same behaviour serves the Qt canvas, exports and tests.
+
+Panning, zooming and resizing keep the whole view inside :data:`VIEW_LIMIT`,
+the map frame: the basemap's geometry reaches 150 km beyond it on every side,
+so any view the user can reach is filled with real geography to its edges
+(never a clip edge with flat sea beyond, never labels of far countries).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ if TYPE_CHECKING:
 MIN_METRES_PER_PIXEL = 20.0
 #: Furthest zoom: the whole frame fits a 300-pixel-high canvas.
 MAX_METRES_PER_PIXEL = (FRAME[3] - FRAME[1]) / 300.0
+#: No view reaches beyond this extent (EPSG:3035 metres): the frame the basemap is built for.
+VIEW_LIMIT = FRAME
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,11 @@ class MapView:
 
     def resized(self, width: int, height: int) -> MapView:
         """The same centre and scale on a canvas of another size."""
-        return _clamped(replace(self, width=max(1, int(width)), height=max(1, int(height))))
+        return limit_view(replace(self, width=max(1, int(width)), height=max(1, int(height))))
 
     def panned(self, dx_px: float, dy_px: float) -> MapView:
         """Move the map content by ``(dx_px, dy_px)`` pixels (a drag to the right is positive dx)."""
-        return _clamped(
+        return limit_view(
             replace(
                 self,
                 cx=self.cx - dx_px * self.metres_per_pixel,
@@ -72,10 +79,12 @@ class MapView:
         if px is None or py is None:
             px, py = self.width / 2.0, self.height / 2.0
         anchor_x, anchor_y = self.to_map(px, py)
-        mpp = min(max(self.metres_per_pixel / factor, MIN_METRES_PER_PIXEL), MAX_METRES_PER_PIXEL)
+        mpp = min(
+            max(self.metres_per_pixel / factor, MIN_METRES_PER_PIXEL), max_metres_per_pixel(self.width, self.height)
+        )
         cx = anchor_x - (px - self.width / 2.0) * mpp
         cy = anchor_y + (py - self.height / 2.0) * mpp
-        return _clamped(replace(self, cx=cx, cy=cy, metres_per_pixel=mpp))
+        return limit_view(replace(self, cx=cx, cy=cy, metres_per_pixel=mpp))
 
 
 def home_view(
@@ -109,18 +118,40 @@ def fit_view(
     *,
     margin: float = 0.08,
     min_span: float = 60_000.0,
+    padding_px: float = 0.0,
 ) -> MapView:
     """The view showing ``extent`` (map metres) on a canvas, with a margin.
 
     A single point, or points close together, are shown with at least
     ``min_span`` metres around them, so "zoom to" never zooms to a street.
+
+    Parameters
+    ----------
+    extent : tuple of float
+        ``(xmin, ymin, xmax, ymax)`` to show, in map metres.
+    width, height : float
+        Canvas size in pixels.
+    margin : float
+        Share of the canvas left free around the extent.
+    min_span : float
+        Smallest width and height of the extent, in metres.
+    padding_px : float
+        Pixels left free on every side besides the margin, so markers and
+        their labels sit well inside the frame (a touch screen asks for more).
+
+    Returns
+    -------
+    MapView
     """
     xmin, ymin, xmax, ymax = extent
     cx, cy = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
     half = min_span / 2.0
     xmin, xmax = min(xmin, cx - half), max(xmax, cx + half)
     ymin, ymax = min(ymin, cy - half), max(ymax, cy + half)
-    return _clamped(home_view(width, height, (xmin, ymin, xmax, ymax), margin))
+    width, height = max(1, int(width)), max(1, int(height))
+    pad = max(0.0, min(float(padding_px), width / 2.0 - 1.0, height / 2.0 - 1.0))
+    inner = home_view(width - 2.0 * pad, height - 2.0 * pad, (xmin, ymin, xmax, ymax), margin)
+    return _clamped(replace(inner, width=width, height=height))
 
 
 def agencies_extent(agencies: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
@@ -151,7 +182,72 @@ def agencies_extent(agencies: gpd.GeoDataFrame) -> tuple[float, float, float, fl
     return (xmin, ymin, xmax, ymax)
 
 
+def max_metres_per_pixel(width: float, height: float, limit: tuple[float, float, float, float] = VIEW_LIMIT) -> float:
+    """The furthest zoom of a ``width`` × ``height`` canvas whose view stays inside ``limit``.
+
+    Parameters
+    ----------
+    width, height : float
+        Canvas size in pixels.
+    limit : tuple of float
+        The extent no view may leave, :data:`VIEW_LIMIT` by default.
+
+    Returns
+    -------
+    float
+        Metres per pixel, never above :data:`MAX_METRES_PER_PIXEL`.
+
+    Examples
+    --------
+    >>> max_metres_per_pixel(4950, 3550)
+    1000.0
+    """
+    xmin, ymin, xmax, ymax = limit
+    fit = min((xmax - xmin) / max(1.0, float(width)), (ymax - ymin) / max(1.0, float(height)))
+    return max(MIN_METRES_PER_PIXEL, min(fit, MAX_METRES_PER_PIXEL))
+
+
+def limit_view(view: MapView, limit: tuple[float, float, float, float] = VIEW_LIMIT) -> MapView:
+    """The view nearest ``view`` whose whole extent lies inside ``limit``.
+
+    A view zoomed out too far is zoomed in about its centre until it fits;
+    a view that reaches over an edge is moved back inside.
+
+    Parameters
+    ----------
+    view : MapView
+        Any view.
+    limit : tuple of float
+        ``(xmin, ymin, xmax, ymax)`` in map metres, :data:`VIEW_LIMIT` by default.
+
+    Returns
+    -------
+    MapView
+
+    Examples
+    --------
+    >>> far = limit_view(MapView(0.0, 0.0, 1e6, 800, 600))
+    >>> VIEW_LIMIT[0] <= far.extent[0] and far.extent[2] <= VIEW_LIMIT[2]
+    True
+    """
+    xmin, ymin, xmax, ymax = limit
+    mpp = min(view.metres_per_pixel, max_metres_per_pixel(view.width, view.height, limit))
+    half_w, half_h = view.width * mpp / 2.0, view.height * mpp / 2.0
+    cx = _clamp(view.cx, xmin + half_w, xmax - half_w)
+    cy = _clamp(view.cy, ymin + half_h, ymax - half_h)
+    if (cx, cy, mpp) == (view.cx, view.cy, view.metres_per_pixel):
+        return view
+    return replace(view, cx=cx, cy=cy, metres_per_pixel=mpp)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    # Where the limit is narrower than the view (only at the closest zoom of a huge canvas), centre it.
+    if low > high:
+        return (low + high) / 2.0
+    return min(max(value, low), high)
+
+
 def _clamped(view: MapView) -> MapView:
-    """Keep the view's centre inside the frame, so the map cannot be lost off screen."""
+    """Keep the view's centre inside the frame (exports: a page may show more than a screen)."""
     xmin, ymin, xmax, ymax = FRAME
     return replace(view, cx=min(max(view.cx, xmin), xmax), cy=min(max(view.cy, ymin), ymax))

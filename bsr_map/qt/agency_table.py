@@ -10,6 +10,7 @@ from bsr_map.directory.schema import country_name
 from bsr_map.explore.filtering import search_key
 from bsr_map.explore.model import ExploreModel
 from bsr_map.qt.filter_panel import swatch
+from bsr_map.qt.plain_text import literal_html
 
 COLUMNS = ("Name", "Type", "Country", "City", "Sectors", "Website")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -206,8 +207,11 @@ class AgencyTableModel(QAbstractTableModel):
             return self._ids[row]
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
             return self._icons.get(self._primary[row])
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[index.column()][row]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self._cells[index.column()][row]
+            return literal_html(str(text)) if text else None  # agency text, never markup
         return None
 
     def row_of(self, agency_id: str) -> int | None:

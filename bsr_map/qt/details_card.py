@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bsr_map.directory.schema import postal_address
 from bsr_map.explore.model import ExploreModel
+from bsr_map.qt.plain_text import breakable_at, unbreakable, web_address
 
 PLACEHOLDER = "<p style='color:#777'>Select an agency on the map or in the table to see its details.</p>"
 
@@ -18,11 +19,17 @@ def _text_colour(background: str) -> str:
 
 
 def agency_html(record: dict, model: ExploreModel) -> str:
-    """HTML of one agency for the card."""
+    """HTML of one agency for the card.
+
+    Every field is escaped, so the card shows an agency's text literally. A
+    sector chip and a phone number never break across lines; web and e-mail
+    addresses wrap only after ``/``, ``.`` or ``@``. Only http(s) addresses
+    become links: a ``file:`` or ``javascript:`` "website" stays text.
+    """
     taxonomy = model.taxonomy
     chips = " ".join(
         f"<span style='background:{taxonomy.sectors[c].color}; color:{_text_colour(taxonomy.sectors[c].color)};'>"
-        f"&nbsp;{escape(taxonomy.sectors.label(c))}&nbsp;</span>"
+        f"&nbsp;{unbreakable(taxonomy.sectors.label(c))}&nbsp;</span>"
         for c in record["sectors"]
         if c in taxonomy.sectors
     )
@@ -33,17 +40,16 @@ def agency_html(record: dict, model: ExploreModel) -> str:
         ("Sectors", chips),
         ("Services", escape(", ".join(taxonomy.services.label(s) for s in record["services"]))),
         ("Languages", escape(", ".join(record["languages"]))),
-        (
-            "Website",
-            f"<a href='{escape(record['website'])}'>{escape(record['website'])}</a>" if record["website"] else "",
-        ),
+        ("Website", web_address(record["website"])),
         (
             "E-mail",
-            f"<a href='mailto:{escape(record['email'])}'>{escape(record['email'])}</a>" if record["email"] else "",
+            f"<a href='mailto:{escape(record['email'], quote=True)}'>{breakable_at(record['email'])}</a>"
+            if record["email"]
+            else "",
         ),
         (
             "Phone",
-            f"<a href='tel:{escape(record['phone'].replace(' ', ''))}'>{escape(record['phone'])}</a>"
+            f"<a href='tel:{escape(record['phone'].replace(' ', ''), quote=True)}'>{unbreakable(record['phone'])}</a>"
             if record["phone"]
             else "",
         ),

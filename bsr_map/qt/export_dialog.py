@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from bsr_map.export.map_export import MAX_DPI, MIN_DPI, ExportCancelled, export_
 from bsr_map.export.map_page import MapPageOptions, compose_map_page
 from bsr_map.export.page import PAGE_SIZES_MM, page_spec
 from bsr_map.geo.basemap import Basemap
+from bsr_map.qt.plain_text import literal_html
 from bsr_map.qt.workers import Job
 from bsr_map.render.languages import LABEL_LANGUAGE_NAMES
 from bsr_map.workspace.sources import latest_verified
@@ -118,15 +120,24 @@ class ExportMapDialog(QDialog):
         ):
             form.addRow(label, widget)
 
+        # Nothing changes size while exporting: the preview's pixmap, a long status message or the
+        # progress bar must not squeeze the form (the bar and Cancel are disabled, never hidden).
         self.preview = QLabel("Preparing preview…")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(420, 320)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setStyleSheet("background: #808080; color: white;")
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.progress.setEnabled(False)
+        self.progress.setTextVisible(False)
         self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # messages name files and carry error texts
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         self.cancel_button = QPushButton("Cancel export")
-        self.cancel_button.setVisible(False)
+        self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         buttons = QDialogButtonBox()
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -134,7 +145,9 @@ class ExportMapDialog(QDialog):
         self.export_button.clicked.connect(self._on_export_clicked)
         buttons.rejected.connect(self.reject)
 
-        left = QVBoxLayout()
+        self.form = QWidget()
+        left = QVBoxLayout(self.form)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -145,7 +158,7 @@ class ExportMapDialog(QDialog):
         bar.addWidget(self.cancel_button)
         right.addLayout(bar)
         body = QHBoxLayout()
-        body.addLayout(left)
+        body.addWidget(self.form)
         body.addLayout(right, 1)
         outer = QVBoxLayout(self)
         outer.addLayout(body)
@@ -171,6 +184,7 @@ class ExportMapDialog(QDialog):
             signal.connect(self._on_option_changed)
         self.page.currentTextChanged.connect(self._on_page_changed)
         self._on_page_changed(self.page.currentText())
+        self.form.setFixedWidth(self.form.sizeHint().width())
         self.resize(1000, 560)
         self.refresh_preview()
 
@@ -268,7 +282,7 @@ class ExportMapDialog(QDialog):
         try:
             options = self.options()
         except ValueError as exc:
-            QMessageBox.warning(self, "Cannot export", str(exc))
+            QMessageBox.warning(self, "Cannot export the map", literal_html(str(exc)))
             return None
         agencies, basemap, taxonomy = self._model.filtered, self._basemap, self._model.taxonomy
         self.export_job = Job(
@@ -283,8 +297,9 @@ class ExportMapDialog(QDialog):
         self.export_job.cancelled.connect(lambda: self._on_export_done("Export cancelled; nothing was written."))
         self.export_job.failed.connect(self._on_export_failed)
         self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
+        self.progress.setEnabled(True)
+        self.progress.setTextVisible(True)
+        self.cancel_button.setEnabled(True)
         self.export_button.setEnabled(False)
         self.export_job.start()
         return self.export_job
@@ -299,8 +314,10 @@ class ExportMapDialog(QDialog):
             self.status.setText("Cancelling…")
 
     def _on_export_done(self, message: str, path: Path | None = None) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
+        self.progress.setValue(0)
+        self.progress.setEnabled(False)
+        self.progress.setTextVisible(False)
+        self.cancel_button.setEnabled(False)
         self.export_button.setEnabled(True)
         self.status.setText(message)
         if path is not None:
@@ -308,7 +325,7 @@ class ExportMapDialog(QDialog):
 
     def _on_export_failed(self, message: str) -> None:
         self._on_export_done("Export failed.")
-        QMessageBox.warning(self, "Export failed", message)
+        QMessageBox.warning(self, "Export failed", literal_html(message))
 
     def reject(self) -> None:
         self._stop_jobs()

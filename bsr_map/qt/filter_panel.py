@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +40,6 @@ class FilterPanel(QScrollArea):
         self._labels: dict[str, dict[str, str]] = {"countries": {}, "sectors": {}, "types": {}}
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(250)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -77,11 +78,14 @@ class FilterPanel(QScrollArea):
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
         self.setWidget(body)
+        self._body = body
 
         model.filters_changed.connect(self._on_model_filters_changed)
         model.directory_changed.connect(self._on_model_filters_changed)
         model.agencies_changed.connect(lambda _ids: self._on_model_filters_changed())  # counts follow edits
+        model.directory_changed.connect(self._fit_width)
         self._on_model_filters_changed()
+        self._fit_width()
 
     def _group(self, title: str, facet: str, options) -> QGroupBox:
         group = QGroupBox(title)
@@ -97,6 +101,42 @@ class FilterPanel(QScrollArea):
             self._boxes[facet][code] = box
             self._labels[facet][code] = label
         return group
+
+    def needed_width(self) -> int:
+        """The width that shows every label with the largest count the directory can give it.
+
+        Measured with the checkboxes' font: indicator, icon, label, two spaces and a
+        count of as many digits as the directory's size ("(88)" for up to 99 agencies),
+        plus the group boxes' frames, the margins and the vertical scroll bar.
+        """
+        style = self.style()
+        digits = "8" * len(str(max(1, len(self._model.directory))))
+        widest_group = 0
+        for facet, boxes in self._boxes.items():
+            widest = shown = 0
+            for code, box in boxes.items():
+                # As QCheckBox.sizeHint measures, for the longest count this label can show.
+                text = f"{self._labels[facet][code].replace('&', '&&')}  ({digits})"
+                contents = QFontMetrics(box.font()).size(Qt.TextFlag.TextShowMnemonic, text)
+                if not box.icon().isNull():
+                    contents.setWidth(contents.width() + box.iconSize().width() + 4)
+                    contents.setHeight(max(contents.height(), box.iconSize().height()))
+                option = QStyleOptionButton()
+                box.initStyleOption(option)
+                widest = max(
+                    widest, style.sizeFromContents(QStyle.ContentsType.CT_CheckBox, option, contents, box).width()
+                )
+                shown = max(shown, box.sizeHint().width())
+            group = next(iter(boxes.values())).parentWidget()
+            group.layout().activate()
+            # The group box's frame, title and margins, as Qt lays them out.
+            widest_group = max(widest_group, widest + group.minimumSizeHint().width() - shown)
+        outer = self._body.layout().contentsMargins()
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return widest_group + outer.left() + outer.right() + scroll_bar + 2 * self.frameWidth()
+
+    def _fit_width(self) -> None:
+        self.setMinimumWidth(self.needed_width())
 
     def checkbox(self, facet: str, code: str) -> QCheckBox:
         """The checkbox of one facet value (for tests and keyboard users)."""

@@ -25,7 +25,7 @@ from bsr_map.util.paths import settings_file
 from bsr_map.workspace.document import Workspace
 from bsr_map.workspace.sources import Kind, latest_verified
 
-APP_TITLE = "Baltic Sea Region Investment Map"
+APP_TITLE = "BSR Investment Map"
 MAX_RECENT = 8
 
 
@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.model = model = workspace.model
         self.settings = app_settings()
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle("Bundled directory[*]")
         self.resize(1280, 800)
         self.setAcceptDrops(True)
 
@@ -65,7 +65,11 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self._docks[name] = dock
-        self.resizeDocks([self._docks["filters"], self._docks["details"]], [270, 300], Qt.Orientation.Horizontal)
+        # The filter panel's minimum width fits its longest label and count (FilterPanel.needed_width).
+        filters_width = self.filter_panel.minimumWidth()
+        self.resizeDocks(
+            [self._docks["filters"], self._docks["details"]], [filters_width, 300], Qt.Orientation.Horizontal
+        )
         self.resizeDocks([self._docks["directory"]], [200], Qt.Orientation.Vertical)
 
         self._count = QLabel(self)
@@ -503,10 +507,9 @@ class MainWindow(QMainWindow):
         self._count.setText(f"{self.model.count} of {len(self.model.directory)} agencies")
 
     def _update_title(self) -> None:
-        source = self.workspace.source
-        name = f" — {source.name}" if source is not None and source.kind is not Kind.BUNDLED else ""
-        read_only = " (read-only)" if self.workspace.read_only else ""
-        self.setWindowTitle(f"{APP_TITLE}{name}{read_only}[*]")  # [*] shows "*" while there are unsaved changes
+        # Qt's convention: the title names the document; the platform adds the application's
+        # display name (set once, in app.py), so it is never written here as well.
+        self.setWindowTitle(f"{self.workspace.describe()}[*]")  # [*] shows "*" while there are unsaved changes
 
     def _on_canvas_cursor_moved(self, lon: float, lat: float) -> None:
         self._position.setText(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
+from html import escape
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import QSwipeGesture, QToolTip, QWidget
 
 from bsr_map.explore.model import ExploreModel
 from bsr_map.geo.basemap import Basemap
-from bsr_map.geo.mapview import MapView, fit_view, home_view
+from bsr_map.geo.mapview import MapView, fit_view, home_view, limit_view
 from bsr_map.geo.projection import INSET_CRS, INSET_FRAME, to_lonlat
+from bsr_map.qt.map_images import colour_share, inset_rect_of, render_figure
 from bsr_map.qt.map_legend import MapLegend
 from bsr_map.render.agency_layer import AgencyArtists, draw_agencies, legend_entries
 from bsr_map.render.agg_canvas import MapCanvasAgg
@@ -39,22 +41,9 @@ CLICK_SLOP_PX = 4
 INSET_MIN_ZOOM_SHARE = 0.5
 #: The screen labels at most this many agencies (the highest-priority ones in view).
 SCREEN_MAX_LABELS = 25
-#: How near (logical pixels) the pointer must be to a marker to hit it.
+#: How near (logical pixels) the pointer must be to a marker to hit it (a mouse's reach;
+#: a touch screen sets :attr:`MapCanvas.hit_radius_px` to half a fingertip target).
 HIT_RADIUS_PX = 10
-
-
-def _render(fig: Figure) -> QImage:
-    """Draw ``fig`` and wrap its pixels in a QImage without copying them.
-
-    The image shares the Agg buffer, so the caller keeps the figure alive as
-    long as the image is shown, and a figure that is drawn again gets a new image.
-    """
-    canvas = fig.canvas
-    canvas.draw()
-    buffer = canvas.buffer_rgba()
-    image = QImage(buffer, buffer.shape[1], buffer.shape[0], QImage.Format.Format_RGBA8888)
-    image._buffer = buffer  # keeps the pixels alive as long as the image
-    return image
 
 
 class MapCanvas(QWidget):
@@ -102,6 +91,7 @@ class MapCanvas(QWidget):
         self._press: QPointF | None = None
         self._placing = None  # a callback (lon, lat) while the user places an agency
         self._drag_view: MapView | None = None
+        self.hit_radius_px: float = HIT_RADIUS_PX
         self._settle = QTimer(self, singleShot=True, interval=WHEEL_SETTLE_MS)
         self._settle.timeout.connect(self._on_settle_timeout)
         self.setMouseTracking(True)
@@ -121,7 +111,7 @@ class MapCanvas(QWidget):
     def view(self) -> MapView:
         """The view currently shown (the home view before the first paint)."""
         if self._view is None:
-            self._view = home_view(self.width(), self.height())
+            self._view = limit_view(home_view(self.width(), self.height()))
         return self._view
 
     @property
@@ -138,6 +128,22 @@ class MapCanvas(QWidget):
     def agency_artists(self) -> AgencyArtists | None:
         """What the last agency-layer render drew."""
         return self._agency_artists
+
+    @property
+    def style(self) -> MapStyle:
+        """The map style drawn (a scaled one on a touch screen)."""
+        return self._style
+
+    def label_texts(self) -> list:
+        """Every text drawn on the map: basemap labels and agency names (matplotlib ``Text``)."""
+        texts = list(self._artists.labels) if self._artists is not None else []
+        if self._overlay_frame is not None and self._agency_artists is not None:
+            texts += [t for t in self._overlay_frame.ax.texts if t.get_visible() and t.get_text()]
+        return texts
+
+    def label_px(self, text) -> float:
+        """The size of a drawn text in logical (screen) pixels."""
+        return text.get_fontsize() * text.figure.dpi / 72.0 / self.devicePixelRatioF()
 
     def set_view(self, view: MapView, *, redraw_now: bool = False) -> None:
         """Show ``view``; the map is redrawn properly once the view settles."""
@@ -157,9 +163,11 @@ class MapCanvas(QWidget):
         """Zoom about the centre by ``factor`` (> 1 zooms in)."""
         self.set_view(self.view.zoomed(factor))
 
-    def fit_to(self, extent: tuple[float, float, float, float], *, animate_ms: int = 0) -> None:
-        """Show ``extent`` (map metres) with a margin, optionally gliding there."""
-        target = fit_view(extent, self.width(), self.height())
+    def fit_to(
+        self, extent: tuple[float, float, float, float], *, animate_ms: int = 0, padding_px: float = 0.0
+    ) -> None:
+        """Show ``extent`` (map metres) with a margin and ``padding_px`` free pixels, optionally gliding there."""
+        target = limit_view(fit_view(extent, self.width(), self.height(), padding_px=padding_px))
         if animate_ms > 0:
             self.animate_to(target, animate_ms)
         else:
@@ -167,18 +175,20 @@ class MapCanvas(QWidget):
 
     def animate_to(self, target: MapView, duration_ms: int = 900) -> None:
         """Glide to ``target``: the cached image moves and scales smoothly, then the map is drawn for real."""
-        start = self.view
+        start, target = self.view, limit_view(target.resized(self.width(), self.height()))
         animation = QVariantAnimation(self, startValue=0.0, endValue=1.0, duration=duration_ms)
         animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
 
         def step(t) -> None:
             t = float(t)
             mpp = math.exp((1 - t) * math.log(start.metres_per_pixel) + t * math.log(target.metres_per_pixel))
-            self._view = replace(
-                start,
-                cx=start.cx + (target.cx - start.cx) * t,
-                cy=start.cy + (target.cy - start.cy) * t,
-                metres_per_pixel=mpp,
+            self._view = limit_view(
+                replace(
+                    start,
+                    cx=start.cx + (target.cx - start.cx) * t,
+                    cy=start.cy + (target.cy - start.cy) * t,
+                    metres_per_pixel=mpp,
+                )
             )
             self.update()
 
@@ -237,7 +247,16 @@ class MapCanvas(QWidget):
         dy = (self.height() - artists.display_xy[:, 1] / ratio) - pos.y()
         distance = np.where(artists.in_view, np.hypot(dx, dy), np.inf)
         nearest = int(np.argmin(distance))
-        return str(artists.ids[nearest]) if distance[nearest] <= HIT_RADIUS_PX else None
+        return str(artists.ids[nearest]) if distance[nearest] <= self.hit_radius_px else None
+
+    def marker_points(self) -> np.ndarray:
+        """Where the agency markers in view are drawn, in logical pixels (origin top left), shape (n, 2)."""
+        artists = self._agency_artists
+        if artists is None or not len(artists.ids):
+            return np.zeros((0, 2))
+        ratio = self.devicePixelRatioF()
+        xy = artists.display_xy[artists.in_view] / ratio if artists.in_view is not None else artists.display_xy / ratio
+        return np.column_stack([xy[:, 0], self.height() - xy[:, 1]])
 
     # -- rendering --------------------------------------------------------
     def _figure(self) -> Figure:
@@ -267,11 +286,11 @@ class MapCanvas(QWidget):
             self._base_frame = setup_map_axes(self._figure(), view, self._style, inset=inset)
             self._base_key = key
         self._artists = draw_map(self._base_frame, self._basemap, view, self._style, keep_clear=keep_clear, inset=inset)
-        image = _render(self._base_frame.ax.figure)
+        image = render_figure(self._base_frame.ax.figure)
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image, self._image_view, self._view = image, view, view
         self._overlay = None
-        self._inset_rect = self._inset_rect_of(self._artists, self.height(), self.devicePixelRatioF())
+        self._inset_rect = inset_rect_of(self._artists, self.height(), self.devicePixelRatioF())
         self.rendered.emit(time.perf_counter() - started)
 
     def render_agencies(self) -> None:
@@ -306,20 +325,29 @@ class MapCanvas(QWidget):
             max_labels=SCREEN_MAX_LABELS,
             primary=primary if mask.all() else primary[mask],  # the index has each row's colour at hand
         )
-        image = _render(fig)
+        image = render_figure(fig)
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._overlay = image
+        if self.legend is not None:
+            self._place_legend()
         self.agenciesRendered.emit(time.perf_counter() - started)
 
-    @staticmethod
-    def _inset_rect_of(artists: MapArtists, height: float, ratio: float) -> QRectF | None:
-        if artists.inset_ax is None:
-            return None
-        bbox = artists.inset_ax.get_window_extent()
-        # Display coordinates are device pixels from the bottom; Qt wants logical pixels from the top.
-        return QRectF(bbox.x0 / ratio, height - bbox.y1 / ratio, bbox.width / ratio, bbox.height / ratio).adjusted(
-            -1, -1, 1, 1
-        )
+    def _place_legend(self) -> None:
+        """Move the legend where it hides the fewest markers, then agency names, then the region's land."""
+        inset = self._inset_rect
+        avoid = [] if inset is None else [(inset.left(), inset.top(), inset.right(), inset.bottom())]
+        ratio, height = self.devicePixelRatioF(), self.height()
+        labels = []
+        for text in self._overlay_frame.ax.texts:
+            if text.get_visible() and text.get_text():
+                box = text.get_window_extent()
+                labels.append((box.x0 / ratio, height - box.y1 / ratio, box.x1 / ratio, height - box.y0 / ratio))
+        self.legend.keep_clear_of(self.marker_points(), avoid, labels, self._land_share)
+
+    def _land_share(self, box) -> float:
+        """The share of a box (logical pixels) drawn in the region's land colours on the basemap."""
+        colours = (self._style.member_land, self._style.partner_land)
+        return colour_share(self._image, box, colours, self.devicePixelRatioF())
 
     def paintEvent(self, event) -> None:
         if self._image is None:
@@ -462,7 +490,10 @@ class MapCanvas(QWidget):
         row = self._model.directory.iloc[self._model.row_of(agency_id)]
         sectors = ", ".join(self._model.taxonomy.sectors.label(c) for c in row["sectors"])
         agency_type = self._model.taxonomy.agency_types.label(row["type"])
-        QToolTip.showText(global_pos, f"<b>{row['name']}</b><br>{agency_type}, {row['city']}<br>{sectors}", self)
+        # Agency text is shown literally: a name like "<b>x</b>" or "<img src=…>" is not markup.
+        where = escape(f"{agency_type}, {row['city']}")
+        text = f"<p><b>{escape(row['name'])}</b><br>{where}<br>{escape(sectors)}</p>"
+        QToolTip.showText(global_pos, text, self)
 
     def _emit_cursor(self, pos: QPointF) -> None:
         self.cursorMoved.emit(*self.lonlat_at(pos))

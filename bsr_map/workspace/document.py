@@ -126,15 +126,17 @@ class Workspace:
     def describe(self) -> str:
         """What is open, for a title: the file or URL, and whether it is a new directory or read-only.
 
-        An imported file is never written back, so it is named as what it is:
-        a new directory made from it, not yet saved anywhere.
+        An imported file is never written back (Save makes a GeoPackage), so
+        it is named as imported; one opened with its valid rows only is a new
+        directory made from it, not yet saved anywhere.
         """
         if self.source is None or self.source.kind is Kind.BUNDLED:
             return "Bundled directory"
         name = self.source.name
+        if not self.source.is_store and self.rows_left_out:
+            return f"New directory from {name}, {self.rows_left_out} bad rows left out (not saved)"
         if not self.source.is_store:
-            left_out = f", {self.rows_left_out} bad rows left out" if self.rows_left_out else ""
-            return f"New directory from {name}{left_out} (not saved)"
+            return f"{name} (imported)"
         if self.read_only:
             return f"{name} (read-only)"
         return name

@@ -161,7 +161,7 @@ def test_opening_a_file_with_bad_rows_asks_and_can_import_nothing(window, tmp_pa
     answer_next_dialog(lambda box: click_button(box, "Import 1 valid rows"))
     assert window.open_directory(path)
     assert list(window.model.directory["name"]) == ["Good"]
-    assert "mixed.csv" in window.windowTitle()
+    assert window.windowTitle() == "New directory from mixed.csv, 1 bad rows left out (not saved)[*]"
 
 
 def test_unreadable_file_is_a_dialog_not_a_traceback(window, tmp_path, monkeypatch):
@@ -224,3 +224,204 @@ def test_markers_of_a_closed_directory_cannot_be_hit(window, qtbot, tmp_path, bu
     wait_agencies(qtbot, window)
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=old.toPoint())
     assert window.model.selected_id is None
+
+
+# -- agency text is shown literally, never as markup (issue 17) ------------------------------------
+EVIL = '<b>Bold</b> <img src=x> <a href="file:///etc/passwd">x</a>'
+
+
+def shown_text(rich: str) -> str:
+    """What Qt shows for a tooltip's or label's text: it takes text for HTML as Qt::mightBeRichText says."""
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    if not GuiQt.mightBeRichText(rich):
+        return rich
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText()
+
+
+def open_evil(window, tmp_path, bundled_directory, **fields):
+    """Open a directory file whose Tartu Science Park has hostile text (set ``file=False`` to skip the file)."""
+    to_file = fields.pop("file", True)
+    directory = bundled_directory.copy()
+    row = directory.index[directory.id == "ee-tartu-science-park"][0]
+    for column, value in {"name": EVIL, **fields}.items():
+        directory.at[row, column] = value
+    if to_file:
+        path = tmp_path / "evil.geojson"
+        write_directory(directory, path)
+        assert window.open_directory(path)
+    else:  # values the importer refuses (a file: "website") can still come from a shared database
+        window.model.set_directory(directory)
+    return "ee-tartu-science-park"
+
+
+def test_map_tooltip_shows_a_hostile_name_literally(window, qtbot, tmp_path, bundled_directory):
+    from PySide6.QtWidgets import QToolTip
+
+    agency_id = open_evil(window, tmp_path, bundled_directory)
+    wait_agencies(qtbot, window)
+    pos = window.canvas.marker_position(agency_id).toPoint()
+    qtbot.mouseMove(window.canvas, pos)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3_000)
+    text = shown_text(QToolTip.text())
+    assert text.splitlines()[0] == EVIL
+    assert "Tartu" in text
+
+
+def test_table_tooltip_shows_names_literally(window, tmp_path, bundled_directory):
+    agency_id = open_evil(window, tmp_path, bundled_directory)
+    model = window.table.model()
+    row = model.row_of(agency_id)
+    tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown_text(tip) == EVIL
+    # and a plain name with an ampersand shows the ampersand, not "&amp;"
+    names = [model.index(r, 0).data(Qt.ItemDataRole.DisplayRole) for r in range(model.rowCount())]
+    r = next(i for i, n in enumerate(names) if "&" in n or "–" in n)
+    assert shown_text(model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)) == names[r]
+
+
+def test_details_card_shows_text_literally_and_links_only_web_addresses(window, tmp_path, bundled_directory):
+    agency_id = open_evil(window, tmp_path, bundled_directory, website="file:///etc/passwd", file=False)
+    window.model.select(agency_id)
+    card = window.details
+    assert EVIL in card.toPlainText()
+    assert "file:///etc/passwd" in card.toPlainText().replace("\u2060", "").replace("\u200b", "")
+    anchors = set()
+    block = card.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isAnchor():
+                anchors.add(fmt.anchorHref())
+            it += 1
+        block = block.next()
+    assert not any(a.startswith("file:") for a in anchors)
+    assert not card.document().resource(2, "x")  # no image was loaded for <img src=x>
+
+
+def card_lines(card) -> list[str]:
+    """The card's text as it is laid out, one entry per line on screen (joiners removed)."""
+    doc = card.document()
+    doc.size()  # lays the document out at the card's width
+    lines = []
+    block = doc.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+        block = block.next()
+    return [line.replace("\u2060", "").replace("\u00a0", " ") for line in lines]
+
+
+def test_details_card_keeps_phone_numbers_chips_and_web_addresses_whole(window, qtbot, tmp_path, bundled_directory):
+    website = "https://www.investment-promotion-agency.example.ee/en/contact-us/start-here"
+    agency_id = open_evil(
+        window,
+        tmp_path,
+        bundled_directory,
+        name="Tartu Science Park",
+        website=website,
+        phone="+372 7 302 000-12",
+        sectors=["life_sciences", "business_services", "real_estate", "creative"],
+    )
+    window.model.select(agency_id)
+    card = window.details
+    for width in (300, 360, 440):
+        card.document().setTextWidth(width)
+        lines = card_lines(card)
+        assert any("+372 7 302 000-12" in line for line in lines), width
+        for chip in ("Life sciences & health", "Business & financial services", "Real estate & industrial sites"):
+            assert any(chip in line for line in lines), (width, chip)
+        # the web address breaks only after "/" or "."
+        pieces = [line.strip() for line in lines if line.strip() and line.strip().replace("\u200b", "") in website]
+        assert "".join(p.replace("\u200b", "") for p in pieces) == website, (width, pieces)
+        for piece in pieces[:-1]:
+            assert piece.replace("\u200b", "")[-1] in "/.", (width, pieces)
+
+
+# -- the window ------------------------------------------------------------------------------------
+def test_filter_panel_is_wide_enough_for_every_label_and_count(basemap, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QFontMetrics
+
+    from bsr_map.qt.main_window import MainWindow
+    from bsr_map.workspace.document import Workspace
+
+    monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path / "settings"))
+    workspace = Workspace()
+    workspace.open(None)
+    win = MainWindow(basemap, workspace)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    with qtbot.waitSignal(win.canvas.agenciesRendered, timeout=15_000):
+        win.show()
+    panel = win.filter_panel
+    viewport = panel.viewport()
+    longest = 0
+    for facet in ("countries", "sectors", "types"):
+        for box in panel._boxes[facet].values():
+            text = box.text().replace("&&", "&")
+            needed = QFontMetrics(box.font()).horizontalAdvance(text)
+            longest = max(longest, needed)
+            right = box.mapTo(viewport, box.rect().topLeft()).x() + box.sizeHint().width()
+            assert right <= viewport.width(), text  # the label and its count are not cut
+            assert box.width() >= box.sizeHint().width(), text
+    assert panel.minimumWidth() > longest
+    workspace.history.set_clean()
+    win.close()
+    workspace.close()
+
+
+def test_window_title_names_the_document_not_the_app_twice(window, tmp_path, bundled_directory):
+    from bsr_map.qt.main_window import APP_TITLE
+
+    assert APP_TITLE not in window.windowTitle()  # the platform adds the application's display name
+    path = tmp_path / "agencies.geojson"
+    write_directory(bundled_directory.head(3), path)
+    window.open_directory(path)
+    assert window.windowTitle() == "agencies.geojson (imported)[*]"
+    assert len(window.open_export_dialog().windowTitle()) <= 20
+
+
+def test_wheel_and_drag_stay_within_the_basemap(window, qtbot):
+    import pyogrio
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    from bsr_map.geo.basemap import default_basemap_path
+
+    bounds = pyogrio.read_info(default_basemap_path(), layer="countries_2500m")["total_bounds"]
+    canvas = window.canvas
+    window.showMaximized()
+    window.resize(1920, 1080)
+    centre = QPointF(canvas.width() / 2, canvas.height() / 2)
+    scales = []
+    for _ in range(40):  # zoom out, notch after notch
+        event = QWheelEvent(
+            centre,
+            QPointF(canvas.mapToGlobal(centre.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(canvas, event)
+        scales.append(canvas.view.metres_per_pixel)
+        xmin, ymin, xmax, ymax = canvas.view.extent
+        assert bounds[0] <= xmin and bounds[1] <= ymin and xmax <= bounds[2] and ymax <= bounds[3]
+    assert scales[-1] == scales[-10]  # zoom-out has a limit
+    for dx, dy in ((600, 0), (-600, 0), (0, 400), (0, -400)):  # drag far, five times each way
+        for _ in range(5):
+            start = QPoint(canvas.width() // 2, canvas.height() // 2)
+            qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+            qtbot.mouseMove(canvas, start + QPoint(dx // 2, dy // 2))
+            qtbot.mouseMove(canvas, start + QPoint(dx, dy))
+            qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(dx, dy))
+            xmin, ymin, xmax, ymax = canvas.view.extent
+            assert bounds[0] <= xmin and bounds[1] <= ymin and xmax <= bounds[2] and ymax <= bounds[3]

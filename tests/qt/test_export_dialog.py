@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 
 @pytest.fixture
@@ -91,3 +93,48 @@ def test_selected_agency_saved_as_vcard(window, tmp_path):
     assert window.save_selected_vcard(tmp_path / "norway.vcf")
     card = vobject.readOne((tmp_path / "norway.vcf").read_text(encoding="utf-8"))
     assert card.fn.value == "Innovation Norway" and card.url.value.startswith("https://")
+
+
+def test_the_form_keeps_its_size_while_exporting(dialog, qtbot, tmp_path):
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = [dialog.form, dialog.title, dialog.page, dialog.dpi, dialog.subtitle]
+    before = [w.geometry() for w in fields]
+    size = dialog.size()
+    assert dialog.progress.isVisible() and not dialog.progress.isEnabled()
+    assert dialog.cancel_button.isVisible() and not dialog.cancel_button.isEnabled()
+    seen = []
+
+    def measure(_fraction, _message):
+        cancellable = dialog.cancel_button.isEnabled()
+        QApplication.processEvents()  # let the layout react to the new status text
+        seen.append(([w.geometry() for w in fields], dialog.size(), cancellable))
+
+    dialog.dpi.setValue(150)
+    job = dialog.export_to(tmp_path / "long-file-name-of-the-baltic-sea-region-investment-map-export.png")
+    job.progress.connect(measure)
+    assert dialog.cancel_button.isEnabled() and dialog.progress.isEnabled()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    QApplication.processEvents()
+    assert seen, "the export reported no progress"
+    for geometries, during, cancellable in seen:
+        assert geometries == before and during == size and cancellable
+    assert [w.geometry() for w in fields] == before and dialog.size() == size
+    assert not dialog.cancel_button.isEnabled() and "Exported" in dialog.status.text()
+
+
+def test_export_messages_show_text_literally(dialog, monkeypatch):
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[1:3]))
+    dialog._on_export_failed("cannot write <b>/tmp/x</b> <img src=x>")
+    title, text = shown[0]
+    doc = QTextDocument()
+    doc.setHtml(text)
+    assert GuiQt.mightBeRichText(text) and doc.toPlainText() == "cannot write <b>/tmp/x</b> <img src=x>"
+    assert len(title) <= 20
+    assert dialog.status.textFormat() == Qt.TextFormat.PlainText

@@ -56,6 +56,7 @@ def test_wheel_zooms_about_the_cursor_and_home_returns(window, qtbot):
 
 def test_drag_pans_and_redraws_on_release(window, qtbot):
     canvas = window.canvas
+    canvas.set_view(canvas.view.zoomed(3), redraw_now=True)  # the whole region leaves no room to pan
     before = canvas.view
     spot = before.to_map(300, 300)
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
