@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+ENCODING_HELP = "text encoding of a CSV file (e.g. iso8859-2, cp1250, mac-roman, shift_jis); detected when not given"
 
 
 def add_parser(sub) -> None:
@@ -15,8 +16,10 @@ def add_parser(sub) -> None:
     actions = directory.add_subparsers(dest="action", required=True)
     validate = actions.add_parser("validate", help="check a directory file; exit 1 when it has problems")
     validate.add_argument("file", type=Path)
+    validate.add_argument("--encoding", help=ENCODING_HELP)
     convert = actions.add_parser("import", help="convert and validate a file into a directory file")
     convert.add_argument("file", type=Path)
+    convert.add_argument("--encoding", help=ENCODING_HELP)
     convert.add_argument(
         "-o", "--output", type=Path, required=True, help="the directory file to write (.gpkg, .geojson, .csv, .xlsx)"
     )
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = getattr(args, "file", None) or getattr(args, "directory", None) or bundled_directory_path()
     try:
-        result = read_location(source)
+        result = read_location(source, encoding=getattr(args, "encoding", None))
     except DirectoryReadError as exc:
         print(f"bsr-map: error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS

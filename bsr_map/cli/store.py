@@ -27,8 +27,8 @@ def open_location(location: str):
     return open_store(location, ask_password=ask_password_on_terminal)
 
 
-def read_location(source):
-    """Read a directory file (:func:`~bsr_map.directory.read_directory`) or a database's directory.
+def read_location(source, *, encoding: str | None = None):
+    """Read a directory file (:func:`~bsr_map.directory.read_directory`, in ``encoding`` if given) or a database's directory.
 
     A database's directory is valid by its constraints: it comes back as an
     import result without problems, named by its URL without the password.
@@ -44,7 +44,7 @@ def read_location(source):
     from bsr_map.store.postgis_store import is_database_url
 
     if not is_database_url(str(source)):
-        return read_directory(source)
+        return read_directory(source, encoding=encoding)
     try:
         store = open_location(str(source))
         try:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pycountry
 
+from bsr_map.directory.countries import country_code, country_name
 from bsr_map.directory.taxonomy import Taxonomy, fold
 
 #: The ten countries whose agencies the directory holds.
@@ -30,7 +31,7 @@ class Field:
 
     name: str
     label: str
-    kind: str  # text, list, date, url, email, phone, country, type, sectors, services, languages, id
+    kind: str  # text, list, date, url, email, phone, country, type, sectors, services, languages, id, choice
     required: bool
     doc: str
 
@@ -90,7 +91,26 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("last_verified", "Last verified", "date", False, "Date the entry was last checked, YYYY-MM-DD."),
     Field("source", "Source", "text", False, "Where the facts were checked."),
+    Field(
+        "verification",
+        "Verification",
+        "choice",
+        False,
+        "How far a fact-check confirmed the entry: confirmed, partly confirmed or unconfirmed (blank: not checked).",
+    ),
+    Field(
+        "location_precision",
+        "Location precision",
+        "choice",
+        False,
+        "What the point marks: the office's address, its district or only its city (blank: not stated).",
+    ),
 )
+#: The values a ``choice`` field may take (blank is always allowed: these fields are optional).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "verification": ("confirmed", "partly confirmed", "unconfirmed"),
+    "location_precision": ("address", "district", "city"),
+}
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind in ("sectors", "services", "languages"))
 #: Location columns of tabular files (WGS 84 degrees).
@@ -102,46 +122,13 @@ _HOST = r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
 _URL = re.compile(rf"^https?://{_HOST}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
 _EMAIL = re.compile(rf"^[\w.%+'-]+@{_HOST}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: Line breaks of every kind (CR, LF, NEL, the Unicode line and paragraph separators), and the
+#: vertical tab and form feed that some programs treat as one.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+#: Text fields that hold one line: a name or an address line goes into vCard properties, QR codes and labels.
+SINGLE_LINE_FIELDS = ("name", "local_name", "region", "city", "street_address", "postcode", "source")
 _LIST_SPLIT = re.compile(r"\s*[;,|\n]\s*")
-
-#: Country names in the region's languages that pycountry does not know.
-_COUNTRY_NAMES = {
-    "DE": ["Deutschland", "Niemcy", "Tyskland", "Saksa", "Saksamaa", "Vācija", "Vokietija", "Þýskaland"],
-    "DK": ["Danmark", "Dania", "Dänemark", "Tanska", "Taani", "Dānija", "Danija", "Danmörk"],
-    "EE": ["Eesti", "Estland", "Estonia", "Viro", "Igaunija", "Estija", "Eistland"],
-    "FI": [
-        "Suomi",
-        "Finnland",
-        "Finlandia",
-        "Finland",
-        "Soome",
-        "Somija",
-        "Suomija",
-        "Åland",
-        "Ahvenanmaa",
-        "AX",
-    ],  # Åland is part of Finland's territory on this map
-    "IS": ["Ísland", "Island", "Islandia", "Islanti", "Islande", "Islande", "Islandija"],
-    "LT": ["Lietuva", "Litauen", "Litwa", "Liettua", "Leedu", "Lietuva", "Litháen"],
-    "LV": ["Latvija", "Lettland", "Łotwa", "Latvia", "Läti", "Lettország"],
-    "NO": ["Norge", "Noreg", "Norwegen", "Norwegia", "Norja", "Norra", "Norvēģija", "Norvegija", "Noregur"],
-    "PL": ["Polska", "Polen", "Puola", "Poola", "Polija", "Lenkija", "Pólland"],
-    "SE": ["Sverige", "Schweden", "Szwecja", "Ruotsi", "Rootsi", "Zviedrija", "Švedija", "Svíþjóð"],
-    "RU": ["Russia", "Russland", "Rosja", "Ryssland", "Venäjä", "Venemaa", "Krievija", "Rusija", "Россия"],
-    "BY": [
-        "Belarus",
-        "Weißrussland",
-        "Białoruś",
-        "Vitryssland",
-        "Valko-Venäjä",
-        "Valgevene",
-        "Baltkrievija",
-        "Baltarusija",
-        "Беларусь",
-    ],
-}
-_COUNTRY_LOOKUP = {fold(name): code for code, names in _COUNTRY_NAMES.items() for name in names}
 
 
 @dataclass(frozen=True)
@@ -168,26 +155,6 @@ class Problem:
             if self.field and self.field != self.column:
                 where += f" ({self.field})"
         return f"{where}: {self.message}"
-
-
-@lru_cache(maxsize=4096)  # a file repeats a few spellings in thousands of rows
-def country_code(value: str) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country code or name in English or a regional language."""
-    text = str(value).strip()
-    if not text:
-        return None
-    if fold(text) in _COUNTRY_LOOKUP:
-        return _COUNTRY_LOOKUP[fold(text)]
-    try:
-        return pycountry.countries.lookup(text).alpha_2
-    except LookupError:
-        return None
-
-
-def country_name(code: str) -> str:
-    """English short name of an ISO 3166-1 alpha-2 code ("DE" -> "Germany")."""
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
 
 
 def postal_address(record: dict) -> str:
@@ -263,7 +230,13 @@ def _is_blank(value) -> bool:
 
 
 def validate_record(
-    raw: dict, taxonomy: Taxonomy, *, source: str, row: int | None, today: dt.date | None = None
+    raw: dict,
+    taxonomy: Taxonomy,
+    *,
+    source: str,
+    row: int | None,
+    today: dt.date | None = None,
+    synonyms: dict[tuple[str, str, str], list[int]] | None = None,
 ) -> tuple[dict, list[Problem]]:
     """Normalise and check one record against the schema.
 
@@ -277,6 +250,9 @@ def validate_record(
         Where the record comes from, for the messages.
     today : datetime.date, optional
         Dates after it are refused; today's date by default.
+    synonyms : dict, optional
+        Filled with ``(field, value as written, code) -> [row, …]`` for each sector, service or
+        type matched through a synonym (see :meth:`~bsr_map.directory.taxonomy.Vocabulary.synonym_for`).
 
     Returns
     -------
@@ -292,6 +268,10 @@ def validate_record(
     def problem(column: str, message: str) -> None:
         problems.append(Problem(source, row, column, message))
 
+    def matched(field_name: str, written: str, code: str) -> None:
+        if synonyms is not None and row is not None:
+            synonyms.setdefault((field_name, written, code), []).append(row)
+
     for field in FIELDS:
         value = raw.get(field.name)
         if _is_blank(value):
@@ -299,14 +279,38 @@ def validate_record(
                 problem(field.name, f"{field.label} is missing")
             record[field.name] = [] if field.name in LIST_FIELDS else ""
             continue
-        record[field.name] = _normalise(field, value, taxonomy, today, problem)
+        if (not_text := _not_text(value, field.name in LIST_FIELDS)) is not None:
+            problem(field.name, not_text)
+            record[field.name] = [] if field.name in LIST_FIELDS else ""
+            continue
+        record[field.name] = _normalise(field, value, taxonomy, today, problem, matched)
 
     if not record["id"] and record["country"] and record["name"]:
         record["id"] = slug_id(record["country"], record["name"])
     return record, problems
 
 
-def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem):
+def _not_text(value, is_list: bool) -> str | None:
+    """What is wrong with a value that is a JSON object, a list or a boolean where text belongs; None if nothing."""
+    import json
+
+    def shown(v) -> str:
+        text = json.dumps(v, ensure_ascii=False, default=str)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    if isinstance(value, dict):
+        return f"is a JSON object ({shown(value)}), not text: give the value itself (e.g. the English name)"
+    if isinstance(value, bool):
+        return f"is {shown(value)}, not text"
+    if isinstance(value, (list, tuple)):
+        if not is_list:
+            return f"is a list ({shown(list(value))}), not one value"
+        if any(isinstance(v, (dict, list, tuple, bool)) or v is None for v in value):
+            return f"is a list holding something other than text ({shown(list(value))})"
+    return None
+
+
+def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem, matched):
     name, kind = field.name, field.kind
     if kind in ("sectors", "services", "languages"):
         items = split_list(value)
@@ -314,8 +318,14 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         codes = []
         for item in items:
             code = vocabulary.code_for(item) if vocabulary else language_code(item)
+            if code is None and vocabulary is not None:
+                code = vocabulary.synonym_for(item)
+                if code is not None:
+                    matched(name, item, code)
             if code is None:
-                problem(name, f"unknown {kind[:-1] if kind != 'services' else 'service'} '{item}'")
+                what = kind[:-1] if kind != "services" else "service"
+                known = f"; known {kind}: {vocabulary.describe()}" if vocabulary is not None else ""
+                problem(name, f"unknown {what} '{item}'{known}")
             elif code not in codes:
                 codes.append(code)
         return codes
@@ -330,6 +340,8 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         return text
     if kind == "type":
         code = taxonomy.agency_types.code_for(text)
+        if code is None and (code := taxonomy.agency_types.synonym_for(text)) is not None:
+            matched(name, text, code)
         if code is None:
             problem(name, f"unknown agency type '{text}'; expected one of {', '.join(taxonomy.agency_types.codes)}")
             return text
@@ -363,6 +375,12 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 6:
             problem(name, f"'{text}' is not a phone number (digits, spaces, + ( ) - / .)")
         return text
+    if kind == "choice":
+        wanted = " ".join(re.split(r"[\s_-]+", text.lower()))  # "Partly_Confirmed" is "partly confirmed"
+        if wanted not in CHOICES[name]:
+            problem(name, f"'{text}' is not a {field.label.lower()} value; expected one of {', '.join(CHOICES[name])}")
+            return text
+        return wanted
     if kind == "date":
         date = parse_date(value)
         if date is None:
@@ -373,6 +391,12 @@ def _normalise(field: Field, value, taxonomy: Taxonomy, today: dt.date, problem)
         return date.isoformat()
     if _CONTROL.search(text):
         problem(name, "contains control characters (invisible codes that spreadsheets and GIS files cannot hold)")
+    elif name in SINGLE_LINE_FIELDS and (found := _LINE_BREAK.search(text)):
+        problem(
+            name,
+            f"contains a line break (U+{ord(found.group()):04X}) at character {found.start() + 1}; "
+            f"{field.label.lower()} is one line (it goes into address cards and QR codes)",
+        )
     if name == "description" and len(text) > MAX_DESCRIPTION:
         problem(name, f"description has {len(text)} characters, at most {MAX_DESCRIPTION} are allowed")
     return text

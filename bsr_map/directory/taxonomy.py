@@ -3,6 +3,9 @@
 They are data, kept in ``resources/taxonomy.json``: each sector has an English
 label, a colour and an icon. Lookups accept a code or a label in any case and
 with or without accents, so spreadsheets written by people import cleanly.
+Words people use instead ("Energy", "Fintech", "Logistik", "Energetyka",
+"Meri") are kept beside it in ``resources/synonyms.json``, in English and the
+region's languages; a match through them is reported, never silent.
 """
 
 from __future__ import annotations
@@ -46,13 +49,22 @@ class Term:
 class Vocabulary:
     """An ordered vocabulary with forgiving lookups by code or label."""
 
-    def __init__(self, name: str, terms: list[Term]):
+    def __init__(self, name: str, terms: list[Term], synonyms: dict[str, list[str]] | None = None):
         self.name = name
         self.terms = {t.code: t for t in terms}
         self._lookup = {}
         for term in terms:
             for key in (term.code, term.label, term.label.replace(" and ", " & ")):
                 self._lookup[fold(key)] = term.code
+        self._synonyms: dict[str, str] = {}
+        for code, words in (synonyms or {}).items():
+            if code not in self.terms:
+                raise ValueError(f"synonyms for {name}: '{code}' is not a code of the taxonomy")
+            for word in words:
+                key = fold(word)
+                if self._synonyms.get(key, code) != code:
+                    raise ValueError(f"synonyms for {name}: '{word}' names both {self._synonyms[key]} and {code}")
+                self._synonyms[key] = code
 
     def __iter__(self):
         return iter(self.terms.values())
@@ -76,6 +88,20 @@ class Vocabulary:
     def _code_for(self, text: str) -> str | None:
         return self._lookup.get(fold(text))
 
+    def synonym_for(self, text: str) -> str | None:
+        """The code that ``text`` names through a synonym ("Renewable energy" -> ``cleantech``), or None.
+
+        Examples
+        --------
+        >>> load_taxonomy().sectors.synonym_for("Logistik")
+        'logistics'
+        """
+        return self._synonyms.get(fold(text))
+
+    def describe(self) -> str:
+        """The terms for a message: ``ict (ICT & digital), life_sciences (Life sciences & health), …``."""
+        return ", ".join(f"{t.code} ({t.label})" for t in self.terms.values())
+
     def label(self, code: str) -> str:
         """The English label of ``code``."""
         return self.terms[code].label
@@ -97,7 +123,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     Parameters
     ----------
     path : str or Path, optional
-        A taxonomy JSON file with ``agency_types``, ``sectors`` and ``services``.
+        A taxonomy JSON file with ``agency_types``, ``sectors`` and ``services``; its synonyms are
+        read from ``synonyms.json`` in the same folder, when there is one.
 
     Returns
     -------
@@ -105,6 +132,11 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """
     path = Path(path) if path else resources_dir() / "taxonomy.json"
     data = json.loads(path.read_text(encoding="utf-8"))
+    synonyms_path = path.with_name("synonyms.json")
+    synonyms = json.loads(synonyms_path.read_text(encoding="utf-8")) if synonyms_path.is_file() else {}
     return Taxonomy(
-        *(Vocabulary(key, [Term(**item) for item in data[key]]) for key in ("agency_types", "sectors", "services"))
+        *(
+            Vocabulary(key, [Term(**item) for item in data[key]], synonyms.get(key))
+            for key in ("agency_types", "sectors", "services")
+        )
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from bsr_map.directory.formula_cells import FORMULA_STARTS, neutralise
 from bsr_map.directory.model import directory_records, lonlat_columns
 from bsr_map.directory.schema import FIELD_NAMES, LIST_FIELDS
 from bsr_map.util.atomic import atomic_write
@@ -28,6 +29,9 @@ TABLE_COLUMNS = (
     "lon",
     *FIELD_NAMES[FIELD_NAMES.index("postcode") + 1 :],
 )
+#: Optional fact-check properties that GeoJSON leaves out while blank: the bundled file, written
+#: before they existed, stays byte for byte the same until an entry is checked.
+GEOJSON_OMITTED_WHEN_BLANK = ("verification", "location_precision")
 
 
 def flat_record(record: dict) -> dict:
@@ -44,7 +48,7 @@ def _write_geojson(directory: gpd.GeoDataFrame, path: Path, name: str) -> None:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {k: record[k] for k in FIELD_NAMES},
+                "properties": {k: record[k] for k in FIELD_NAMES if record[k] or k not in GEOJSON_OMITTED_WHEN_BLANK},
             }
         )
     collection = {"type": "FeatureCollection", "name": name, "features": features}
@@ -57,7 +61,8 @@ def _write_csv(directory: gpd.GeoDataFrame, path: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=TABLE_COLUMNS)
         writer.writeheader()
         for record in directory_records(directory):
-            writer.writerow(flat_record(record))
+            # Any text a spreadsheet would run as a formula is quoted (see formula_cells).
+            writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in flat_record(record).items()})
 
 
 def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
@@ -75,7 +80,7 @@ def _write_xlsx(directory: gpd.GeoDataFrame, path: Path) -> None:
         flat = flat_record(record)
         sheet.append([flat[c] for c in TABLE_COLUMNS])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                 cell.data_type = "s"  # text, never a formula: a name may start with "="
     sheet.freeze_panes = "B2"
     widths = {

@@ -4,7 +4,9 @@ Laid out with reportlab's platypus: entries are grouped by country and sorted
 by name, each kept in one piece (never split across a column or page), text
 wraps inside its column, fonts (Noto Sans) are embedded and text stays
 searchable. Every entry carries a QR code of its website (or, without one, of
-its vCard) that a phone camera reads.
+its vCard) that a phone camera reads. One entry never stops the export: text
+too long for a column is cut with "…" and a card no QR code holds is
+shortened, each reported in :attr:`DirectoryDocument.warnings` by agency.
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ from reportlab.platypus import (
 )
 
 from bsr_map.directory.model import directory_records
-from bsr_map.directory.schema import country_name, postal_address
+from bsr_map.directory.schema import MAX_DESCRIPTION, country_name, postal_address
 from bsr_map.directory.taxonomy import Taxonomy
 from bsr_map.export import progress_step
-from bsr_map.export.vcard import agency_vcard
+from bsr_map.export.vcard import qr_payload
 from bsr_map.util.paths import resources_dir
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
@@ -144,30 +146,85 @@ def _chips(codes: list[str], taxonomy: Taxonomy) -> str:
     return " ".join(chips)
 
 
-def entry_flowables(record: dict, taxonomy: Taxonomy, styles, width: float) -> list[Flowable]:
-    """The flowables of one directory entry (kept together by the caller)."""
-    lines = [Paragraph(escape(record["name"]), styles["name"])]
+#: Characters of one word shown in an entry; a longer word (a pasted hash, a run of letters) is cut with "…".
+MAX_WORD_CHARS = 60
+#: Characters shown of a name, a local name or an address line; the rest is cut with "…".
+MAX_LINE_CHARS = 200
+
+
+def fitted(text: str, limit: int = MAX_LINE_CHARS, word_limit: int = MAX_WORD_CHARS) -> tuple[str, bool]:
+    """``text`` with each word cut to ``word_limit`` and the whole to ``limit``; and whether it was cut.
+
+    Examples
+    --------
+    >>> fitted("Business Finland")
+    ('Business Finland', False)
+    """
+    words = str(text).split(" ")
+    cut = [w if len(w) <= word_limit else w[: word_limit - 1] + "…" for w in words]
+    shown = " ".join(cut)
+    if len(shown) > limit:
+        shown = shown[: limit - 1].rstrip() + "…"
+    return shown, shown != text
+
+
+def _agency_label(record: dict) -> str:
+    """The agency as named in a warning: its name (cut) and its id."""
+    name = str(record["name"])
+    return f"“{name if len(name) <= 60 else name[:59] + '…'}” ({record['id']})"
+
+
+def entry_flowables(
+    record: dict, taxonomy: Taxonomy, styles, width: float, warnings: list[str] | None = None
+) -> list[Flowable]:
+    """The flowables of one directory entry (kept together by the caller).
+
+    Text too long for a column (a word that cannot wrap, a name of hundreds of
+    characters) is cut with "…", and a QR code that cannot hold the card holds
+    less; each such change is added to ``warnings``, naming the agency.
+    """
+    cuts: list[str] = []
+
+    def shown(key: str, text: str, limit: int = MAX_LINE_CHARS, word_limit: int = MAX_WORD_CHARS) -> str:
+        text, was_cut = fitted(text, limit, word_limit)
+        if was_cut:
+            cuts.append(key)
+        return escape(text)
+
+    lines = [Paragraph(shown("name", record["name"]), styles["name"])]
     if record["local_name"] and record["local_name"] != record["name"]:
-        lines.append(Paragraph(escape(record["local_name"]), styles["local"]))
+        lines.append(Paragraph(shown("local name", record["local_name"]), styles["local"]))
     address = postal_address(record)
     lines.append(
-        Paragraph(f"{escape(taxonomy.agency_types.label(record['type']))} · {escape(address)}", styles["base"])
+        Paragraph(
+            f"{escape(taxonomy.agency_types.label(record['type']))} · {shown('address', address, 2 * MAX_LINE_CHARS)}",
+            styles["base"],
+        )
     )
     lines.append(Paragraph(_chips(record["sectors"], taxonomy), styles["base"]))
     contacts = []
     if record["website"]:
-        contacts.append(f'<link href="{escape(record["website"])}">{escape(record["website"])}</link>')
+        # The link keeps the whole address; what is shown wraps (reportlab splits a long word) or is cut.
+        contacts.append(
+            f'<link href="{escape(record["website"])}">{shown("website", record["website"], word_limit=MAX_LINE_CHARS)}</link>'
+        )
     if record["email"]:
-        contacts.append(escape(record["email"]))
+        contacts.append(shown("e-mail", record["email"]))
     if record["phone"]:
         contacts.append(escape(record["phone"]))
     if contacts:
         lines.append(Paragraph(" · ".join(contacts), styles["base"]))
     if record["description"]:
-        lines.append(Paragraph(escape(record["description"]), styles["base"]))
+        lines.append(Paragraph(shown("description", record["description"], 2 * MAX_DESCRIPTION), styles["base"]))
     if record["last_verified"]:
         lines.append(Paragraph(f"Last verified {escape(record['last_verified'])}", styles["small"]))
-    qr = QRCode(record["website"] or agency_vcard(record, taxonomy))
+    content, shortened = qr_payload(record, taxonomy)
+    if warnings is not None:
+        if cuts:
+            warnings.append(f"{_agency_label(record)}: shown shortened ({', '.join(cuts)} cut with “…”)")
+        if shortened:
+            warnings.append(f"{_agency_label(record)}: {shortened}")
+    qr = QRCode(content)
     table = Table([[lines, qr]], colWidths=[width - QR_SIZE - 3 * mm, QR_SIZE + 3 * mm])
     table.setStyle(
         TableStyle(
@@ -191,6 +248,8 @@ class DirectoryDocument:
 
     pages: dict[str, int] = field(default_factory=dict)
     page_count: int = 0
+    #: What had to be shortened, per agency by name ("“…” (id): its QR code holds a shorter card").
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_directory_pdf(
@@ -313,7 +372,7 @@ def build_directory_pdf(
         for code in countries:
             members = sorted((r for r in records if r["country"] == code), key=lambda r: r["name"].casefold())
             for i, record in enumerate(members):
-                block = entry_flowables(record, taxonomy, styles, column)
+                block = entry_flowables(record, taxonomy, styles, column, result.warnings if report else None)
                 # The mark follows the entry: an entry is kept in one piece, so its last page is its page.
                 block.insert(1, _Anchor(record["id"], result.pages))
                 if i == 0:  # a country's heading never ends a column alone
@@ -332,7 +391,8 @@ def build_directory_pdf(
                 continue
             story.append(Paragraph(f'<font color="{term.color}">■</font> <b>{escape(term.label)}</b>', styles["base"]))
             story += [
-                Paragraph(f"{escape(r['name'])} … {result.pages.get(r['id'], '000')}", styles["index"]) for r in members
+                Paragraph(f"{escape(fitted(r['name'])[0])} … {result.pages.get(r['id'], '000')}", styles["index"])
+                for r in members
             ]
             story.append(Spacer(1, 2 * mm))
         return story

@@ -10,9 +10,18 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 from bsr_map.directory.readers import SPATIAL_SUFFIXES, TABULAR_SUFFIXES
 from bsr_map.store.postgis_store import display_url, is_database_url
 from bsr_map.workspace.document import Workspace, WorkspaceError
-from bsr_map.workspace.sources import Kind
+from bsr_map.workspace.sources import Kind, Source
 
 OPEN_SUFFIXES = TABULAR_SUFFIXES + SPATIAL_SUFFIXES
+
+
+def _reads_in_background(workspace: Workspace) -> bool:
+    """Whether ``Workspace.open`` takes the file's import result read here (``read=``), so the window never waits."""
+    import inspect
+
+    return "read" in inspect.signature(workspace.open).parameters
+
+
 #: Problems listed in the import dialog before "and N more".
 MAX_LISTED_PROBLEMS = 40
 
@@ -48,8 +57,12 @@ class FileController(QObject):
         if ok and url.strip():
             self.open(url.strip())
 
-    def open(self, location: str | Path) -> bool:
-        """Open a directory file, GeoPackage, offline copy or ``postgresql://`` URL; True when it was opened."""
+    def open(self, location: str | Path, *, encoding: str | None = None) -> bool:
+        """Open a directory file, GeoPackage, offline copy or ``postgresql://`` URL; True when it was opened.
+
+        A directory file is read in the background (:class:`~bsr_map.qt.import_dialog.ImportDialog`:
+        progress, Cancel, and the text encoding of a CSV file, ``encoding`` or detected).
+        """
         location = str(location)
         database = is_database_url(location)
         if not database and location.startswith("postgres"):
@@ -60,6 +73,12 @@ class FileController(QObject):
             return False
         if not self.window.editing.confirm_discard():
             return False
+        extra = {}
+        if not database and _reads_in_background(self.workspace) and not Source.of(location).is_store:
+            imported = self.import_in_background(location, encoding)
+            if imported is None:
+                return False
+            extra["read"] = lambda _path: imported
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             opened = self.workspace.open(
@@ -67,6 +86,7 @@ class FileController(QObject):
                 ask_password=self.ask_password,
                 accept_problems=self.confirm_partial_import,
                 take_over_lock=self.ask_take_over,
+                **extra,
             )
         except WorkspaceError as exc:
             QApplication.restoreOverrideCursor()
@@ -87,6 +107,24 @@ class FileController(QObject):
             message += f" Read-only: {self.workspace.lock_holder.describe()} is editing it."
         self.window.statusBar().showMessage(message, 10000)
         return True
+
+    def import_in_background(self, location: str, encoding: str | None = None):
+        """Read a directory file with the import dialog; its ImportResult, or None (cancelled, or refused: said)."""
+        from bsr_map.qt.import_dialog import ImportDialog
+
+        if not Path(location).is_file():
+            self.window.warn("Cannot open directory", f"{location} does not exist.")
+            return None
+        dialog = ImportDialog(location, encoding, self.window)
+        accepted = dialog.run()
+        dialog.deleteLater()
+        if accepted:
+            return dialog.imported
+        if dialog.error:
+            self.window.warn("Cannot open directory", dialog.error)
+        else:
+            self.window.statusBar().showMessage(f"Import of {Path(location).name} cancelled; nothing changed.", 5000)
+        return None
 
     def ask_password(self, location: str) -> str | None:
         """The database password (kept in memory for this session only)."""

@@ -42,7 +42,7 @@ def _address_errors() -> tuple:
     return ValueError, ArgumentError, NoSuchModuleError, ProgrammingError
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in LIST_FIELDS and f not in ("id", "last_verified"))
 _SELECT = (
     ", ".join(FIELD_NAMES) + ", ST_X(geom) AS lon, ST_Y(geom) AS lat, version, updated_by, "
@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS agencies (
     description text NOT NULL DEFAULT '' CHECK (char_length(description) <= {MAX_DESCRIPTION}),
     last_verified date CHECK (last_verified <= current_date + 1),
     source text NOT NULL DEFAULT '',
+    verification text NOT NULL DEFAULT ''
+        CHECK (verification IN ('', 'confirmed', 'partly confirmed', 'unconfirmed')),
+    location_precision text NOT NULL DEFAULT '' CHECK (location_precision IN ('', 'address', 'district', 'city')),
     geom geometry(Point, 4326) NOT NULL
         CHECK (ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90),
     version integer NOT NULL DEFAULT 1,
@@ -95,6 +98,11 @@ CREATE TABLE IF NOT EXISTS agencies (
     deleted_by text,
     CHECK ((deleted_at IS NULL) = (deleted_by IS NULL))
 );
+-- Schema 2: the fact-check fields, added to a database made by schema 1.
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS verification text NOT NULL DEFAULT ''
+    CHECK (verification IN ('', 'confirmed', 'partly confirmed', 'unconfirmed'));
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS location_precision text NOT NULL DEFAULT ''
+    CHECK (location_precision IN ('', 'address', 'district', 'city'));
 CREATE INDEX IF NOT EXISTS agencies_geom_idx ON agencies USING gist (geom);
 CREATE INDEX IF NOT EXISTS agencies_country_idx ON agencies (country) WHERE deleted_at IS NULL;
 CREATE TABLE IF NOT EXISTS agency_audit (
@@ -253,6 +261,13 @@ class PostgisStore(DirectoryStore):
         if not found:
             raise StoreError(
                 f"The database at {self.location} has no bsr-map directory yet; create it with "
+                f"'bsr-map directory init-db {self.location}'."
+            )
+        version = conn.execute(text("SELECT max(version) FROM bsr_map_schema")).scalar() or 0
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"The directory at {self.location} was made by an older bsr-map (schema {version}, this one "
+                f"needs {SCHEMA_VERSION}); upgrade it, keeping every agency, with "
                 f"'bsr-map directory init-db {self.location}'."
             )
 

@@ -8,7 +8,9 @@ from bsr_map.cli.main import main
 
 def test_a_sector_filter_colours_the_exported_markers_by_those_sectors(tmp_path, monkeypatch):
     composed = []
-    monkeypatch.setattr(map_export, "export_map", lambda path, agencies, basemap, taxonomy, options: composed.append(options))
+    monkeypatch.setattr(
+        map_export, "export_map", lambda path, agencies, basemap, taxonomy, options: composed.append(options)
+    )
     assert main(["export-map", "-o", str(tmp_path / "m.pdf"), "--sectors", "maritime,logistics"]) == 0
     assert sorted(composed[0].sectors) == ["logistics", "maritime"]
     assert main(["export-map", "-o", str(tmp_path / "all.pdf")]) == 0

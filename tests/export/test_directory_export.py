@@ -167,3 +167,69 @@ def test_command_line_exports(tmp_path, directory):
     assert bad.returncode == 2 and "cannot write '.docx'" in bad.stderr
     none = bsr("export-directory", "-o", tmp_path / "none.csv", "--search", "no such agency anywhere")
     assert none.returncode == 1 and not (tmp_path / "none.csv").exists()
+
+
+def _render_page(out, page: int, folder, dpi: int = 300):
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), str(out), str(folder / "pg")], check=True
+    )
+    return Image.open(sorted(folder.glob("pg*.png"))[-1])
+
+
+def test_an_800_character_name_without_website_still_exports_with_a_readable_shorter_card(
+    tmp_path, directory, taxonomy
+):
+    subset = directory[directory.country == "EE"].iloc[:3].copy()
+    long_name = " ".join(["Estonian Investment and Business Development Agency"] * 16)[:800]
+    subset.loc[subset.index[0], ["name", "website"]] = [long_name, ""]
+    out = tmp_path / "long.pdf"
+    document = export_directory(out, subset, taxonomy)
+    agency_id = subset.id.iloc[0]
+    assert [w for w in document.warnings if agency_id in w], document.warnings
+    assert any("QR code holds" in w and "“Estonian Investment" in w for w in document.warnings)
+    image = _render_page(out, document.pages[agency_id], tmp_path)
+    cards = [vobject.readOne(r.text) for r in zxingcpp.read_barcodes(image) if r.text.startswith("BEGIN:VCARD")]
+    assert [c.uid.value for c in cards] == [f"urn:bsr-map:{agency_id}"]
+    assert long_name.startswith(cards[0].fn.value.rstrip("…"))
+    assert len(PdfReader(out).pages) == document.page_count
+
+
+def test_a_3000_character_word_is_cut_with_an_ellipsis_and_reported(tmp_path, directory, taxonomy):
+    subset = directory[directory.country == "LV"].iloc[:2].copy()
+    word = "Riga" * 750
+    subset.loc[subset.index[0], "name"] = word
+    subset.loc[subset.index[1], "street_address"] = "Street " + "x" * 3000
+    out = tmp_path / "word.pdf"
+    document = export_directory(out, subset, taxonomy)
+    text = pdf_text(out)
+    assert "RigaRiga" in text and word not in text.replace(" ", "")
+    for agency_id, what in zip(subset.id, ("name cut", "address cut"), strict=True):
+        assert any(agency_id in w and what in w for w in document.warnings), (agency_id, document.warnings)
+
+
+def test_a_card_no_qr_code_holds_falls_back_step_by_step(directory, taxonomy):
+    from bsr_map.export.vcard import QR_MAX_VERSION, qr_payload
+
+    small = {"website": "", "description": "", "sectors": [], "local_name": "", "street_address": ""}
+    record = {**directory_records(directory)[0], **small}
+    full, note = qr_payload(record, taxonomy)
+    assert note is None and full == agency_vcard(record, taxonomy)
+    for changes, said in [
+        ({"description": "Investors " * 60}, "shorter card (without description"),
+        ({"name": "N" * 5000, "description": "Investors " * 60}, "name, cut to"),
+        ({"website": "https://example.com/" + "a" * 3000}, "website is too long"),
+    ]:
+        content, note = qr_payload({**record, **changes}, taxonomy)
+        assert note is not None and said in note, (changes.keys(), note)
+        import segno
+
+        assert segno.make(content, error="m", micro=False).version <= QR_MAX_VERSION
+
+
+def test_the_qr_payload_of_a_card_escapes_line_breaks(directory, taxonomy):
+    from bsr_map.export.vcard import qr_payload
+
+    record = {**directory_records(directory)[0], "website": "", "name": "A\rB\u2028C\u0085D", "description": ""}
+    content, _ = qr_payload(record, taxonomy)
+    assert not any(ch in content.replace("\r\n", "") for ch in "\r\n\u2028\u0085")
+    assert "FN:A\\nB\\nC\\nD" in content

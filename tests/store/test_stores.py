@@ -290,3 +290,20 @@ def test_password_comes_from_pgpass_or_a_prompt_and_is_never_shown(pg_server, pg
     assert PostgisStore(pg_url).load().versions == {}
     with_password = pg_url.replace("@", f":{pg_server.password}@")
     assert PostgisStore(with_password).location == pg_url == display_url(with_password)
+
+
+def test_a_database_of_an_older_schema_is_refused_until_init_db_upgrades_it_keeping_the_agencies(pg_url, bundled):
+    from bsr_map.store.postgis_store import PostgisStore
+
+    store = PostgisStore(pg_url)
+    seed(store, bundled)
+    with store._engine.begin() as conn:  # as bsr-map's first schema left it
+        from sqlalchemy import text
+
+        conn.execute(text("ALTER TABLE agencies DROP COLUMN verification, DROP COLUMN location_precision"))
+        conn.execute(text("UPDATE bsr_map_schema SET version = 1"))
+    with pytest.raises(StoreError, match=r"older bsr-map \(schema 1.*init-db"):
+        store.load()
+    store.create_schema()  # what 'bsr-map directory init-db URL' does
+    assert len(store.load().directory) == len(bundled)
+    store.close()
