@@ -153,6 +153,7 @@ class Workspace:
         ask_password: Callable[[str], str | None] | None = None,
         accept_problems: Callable[[ImportResult], bool] | None = None,
         take_over_lock: Callable[[LockInfo], bool] | None = None,
+        read: Callable[[Path], ImportResult] | None = None,
     ) -> bool:
         """Open the directory at ``location`` (None: the bundled one) in place of the open one.
 
@@ -168,6 +169,9 @@ class Workspace:
         take_over_lock : callable, optional
             Shown who holds a GeoPackage's lock; True to take it over. Without
             it, or when it answers False, the file opens read-only.
+        read : callable, optional
+            Reads a directory file (the window passes one that reads off its
+            thread, with progress and Cancel); :func:`read_directory` by default.
 
         Returns
         -------
@@ -190,7 +194,7 @@ class Workspace:
                 if not Path(source.location).is_file():
                     raise WorkspaceError(f"{source.location} does not exist.")
                 store = GeoPackageStore(source.location)
-            content = self._read(source, store, accept_problems)
+            content = self._read(source, store, accept_problems, read)
             if content is None:
                 return False
             directory, versions, left_out = content
@@ -216,7 +220,10 @@ class Workspace:
 
     @staticmethod
     def _read(
-        source: Source, store: DirectoryStore | None, accept_problems: Callable[[ImportResult], bool] | None
+        source: Source,
+        store: DirectoryStore | None,
+        accept_problems: Callable[[ImportResult], bool] | None,
+        read: Callable[[Path], ImportResult] | None = None,
     ) -> tuple[gpd.GeoDataFrame, dict[str, str], int] | None:
         """The agencies at ``source``, their versions and the rows left out; None: declined.
 
@@ -226,7 +233,7 @@ class Workspace:
         if source.kind is Kind.DATABASE and store is not None:
             snapshot = store.load()
             return snapshot.directory, dict(snapshot.versions), 0
-        result = read_directory(Path(source.location))
+        result = (read or read_directory)(Path(source.location))
         if result.problems and not (accept_problems is not None and accept_problems(result)):
             return None
         return result.agencies, {}, len(result.bad_rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import time
 
 import pytest
@@ -10,7 +9,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from bsr_map.qt.import_dialog import ImportDialog
-from bsr_map.workspace.document import Workspace
 
 HEADER = "id,name,type,country,city,lat,lon,sectors\n"
 
@@ -91,11 +89,6 @@ def test_a_file_that_cannot_be_read_gives_its_reason(qtbot, tmp_path):
     assert dialog.error.startswith("broken.xlsx") and dialog.imported is None
 
 
-@pytest.mark.xfail(
-    "read" not in inspect.signature(Workspace.open).parameters,
-    reason="Workspace.open (bsr_map/workspace, the lead's) does not yet take the import read in the background (read=)",
-    strict=True,
-)
 def test_opening_a_file_in_the_window_imports_in_the_background(qtbot, window, big_csv):
     heartbeat = Heartbeat()
     opened = []
