@@ -161,7 +161,7 @@ class FileController(QObject):
             f"{result.summary()}.\n\nImport the {good} valid rows, or nothing?",
             parent=self.window,
         )
-        box.setDetailedText("\n".join(listed + result.warnings))
+        box.setDetailedText("\n".join(listed + result.warnings + [f"note: {n}" for n in result.notes]))
         import_button = box.addButton(f"Import {good} valid rows", QMessageBox.ButtonRole.AcceptRole)
         nothing = box.addButton("Import nothing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(nothing)
