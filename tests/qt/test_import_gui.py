@@ -91,10 +91,18 @@ def test_a_file_that_cannot_be_read_gives_its_reason(qtbot, tmp_path):
 
 def test_opening_a_file_in_the_window_imports_in_the_background(qtbot, window, big_csv):
     heartbeat = Heartbeat()
-    opened = []
-    QTimer.singleShot(300, lambda: opened.append(window.files.open(big_csv)))  # after the heartbeat has begun
+    opened, took = [], []
+
+    def open_it():
+        start = time.perf_counter()
+        opened.append(window.files.open(big_csv))
+        took.append(time.perf_counter() - start)
+
+    QTimer.singleShot(300, open_it)  # after the heartbeat has begun
     qtbot.waitUntil(lambda: bool(opened), timeout=60_000)
     heartbeat.timer.stop()
     assert opened == [True] and len(window.workspace.directory) == 60_000
-    assert heartbeat.longest_gap() < 0.5, heartbeat.longest_gap()
+    # Read on the window's thread, the whole open would be one gap; off it, only showing the result is
+    # (a ratio, so a slower machine does not fail it).
+    assert heartbeat.longest_gap() < took[0] / 2, (heartbeat.longest_gap(), took[0])
     assert not any(isinstance(w, QDialog) and w.isVisible() for w in window.findChildren(QDialog))
