@@ -9,6 +9,15 @@ from bsr_map.workspace.document import Workspace, WorkspaceError
 from bsr_map.workspace.edits import change_edit
 
 
+def bundled_geopackage(path) -> str:
+    """Save the bundled directory as a GeoPackage store at ``path`` (the shared file of a fault test)."""
+    setup = Workspace()
+    setup.open(None)
+    setup.save_as(path)
+    setup.close()
+    return str(path)
+
+
 def edit_field(workspace: Workspace, agency_id: str, field: str, value: str) -> None:
     """Change one field of one agency, as the form does."""
     record = workspace.model.record(agency_id)

@@ -6,8 +6,7 @@ import pytest
 
 from bsr_map.store import open_store
 from bsr_map.store.base import records_by_id
-from bsr_map.workspace.document import Workspace
-from tests.faults.savers import save_at_the_same_moment
+from tests.faults.savers import bundled_geopackage, save_at_the_same_moment
 
 TRIALS = 12  # per case; 24 overlapping pairs of saves in all
 AGENCIES = ("ee-invest-in-estonia", "fi-business-finland")
@@ -15,12 +14,7 @@ AGENCIES = ("ee-invest-in-estonia", "fi-business-finland")
 
 @pytest.fixture
 def shared(tmp_path):
-    path = tmp_path / "shared.gpkg"
-    workspace = Workspace()
-    workspace.open(None)
-    workspace.save_as(path)
-    workspace.close()
-    return str(path)
+    return bundled_geopackage(tmp_path / "shared.gpkg")
 
 
 def stored(location):

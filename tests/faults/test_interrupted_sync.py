@@ -12,18 +12,13 @@ from bsr_map.store import open_store
 from bsr_map.store.base import records_by_id
 from bsr_map.store.offline import offline_changes, sync, take_offline
 from bsr_map.workspace.document import Workspace
-from tests.faults.savers import edit_field
+from tests.faults.savers import bundled_geopackage, edit_field
 
 
 @pytest.fixture(params=["gpkg", "postgis"])
 def shared(request, tmp_path):
     if request.param == "gpkg":
-        location = str(tmp_path / "shared.gpkg")
-        setup = Workspace()
-        setup.open(None)
-        setup.save_as(location)
-        setup.close()
-        return location
+        return bundled_geopackage(tmp_path / "shared.gpkg")
     from bsr_map.store import changes_between
     from bsr_map.store.base import Snapshot
 

@@ -16,7 +16,7 @@ import pytest
 
 from bsr_map.directory import read_directory
 from bsr_map.workspace.document import Workspace
-from tests.faults.savers import edit_field
+from tests.faults.savers import bundled_geopackage, edit_field
 
 KILLS = 12  # per way of saving; 24 in all
 AGENCY = "ee-invest-in-estonia"
@@ -46,10 +46,7 @@ def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_file(tmp_path, wa
     rng = random.Random(16)
     location = tmp_path / "shared.gpkg"
     copy = tmp_path / "copy.gpkg" if way == "as a copy" else None
-    setup = Workspace()
-    setup.open(None)
-    setup.save_as(location)
-    setup.close()
+    bundled_geopackage(location)
     seen_leftovers = 0
     for _ in range(KILLS):
         last, delay = kill_while_saving(location, copy, rng)

@@ -8,17 +8,14 @@ import time
 
 from bsr_map.workspace import recovery
 from bsr_map.workspace.document import Workspace
-from tests.faults.savers import edit_and_wait
+from tests.faults.savers import bundled_geopackage, edit_and_wait
 
 
 def test_a_killed_windows_edits_survive_another_windows_save(spawn, tmp_path, monkeypatch):
     monkeypatch.setenv("BSR_MAP_SETTINGS_DIR", str(tmp_path / "settings"))  # inherited by the spawned windows
     shared, other = tmp_path / "shared.gpkg", tmp_path / "other.gpkg"
     for path in (shared, other):
-        setup = Workspace()
-        setup.open(None)
-        setup.save_as(path)
-        setup.close()
+        bundled_geopackage(path)
     ready, go = spawn.Queue(), spawn.Event()
     windows = {
         "killed": spawn.Process(
